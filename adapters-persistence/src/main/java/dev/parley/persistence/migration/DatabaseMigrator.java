@@ -1,0 +1,37 @@
+package dev.parley.persistence.migration;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Brings the schema up to date with Flyway when the application starts, before it serves a
+ * request. The migrations live in {@code db/migration} of this module.
+ */
+@ApplicationScoped
+public class DatabaseMigrator {
+    private static final Logger LOG = Logger.getLogger(DatabaseMigrator.class.getName());
+
+    @Resource(lookup = "jdbc/parley")
+    DataSource dataSource;
+
+    void migrateOnStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        MigrateResult result = migrate(dataSource);
+        LOG.info(() -> "{\"event\":\"db_migrated\",\"migrationsExecuted\":" + result.migrationsExecuted
+                + ",\"schemaVersion\":\"" + result.targetSchemaVersion + "\"}");
+    }
+
+    /** Applies the pending migrations to {@code dataSource}; usable outside the container (tests). */
+    public static MigrateResult migrate(DataSource dataSource) {
+        return Flyway.configure(DatabaseMigrator.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+}

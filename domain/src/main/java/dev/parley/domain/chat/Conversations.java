@@ -1,0 +1,33 @@
+package dev.parley.domain.chat;
+
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.user.UserId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Port: chats and their messages. Implementations store what they are given and never lose a
+ * message once {@link #append(Message)} has returned.
+ */
+public interface Conversations {
+    void create(Chat chat);
+
+    Optional<Chat> find(ChatId id);
+
+    /** The owner's chats, most recent activity first, each with its last message. */
+    List<ChatSummary> listFor(UserId owner, int limit);
+
+    /** A page of the chat's messages, oldest first. */
+    List<Message> messages(ChatId chatId, int offset, int limit);
+
+    /** The most recent messages of the chat, oldest first, at most {@code limit}. */
+    List<Message> recentMessages(ChatId chatId, int limit);
+
+    /** Stores a new message and moves the chat's last activity to the message's time. */
+    void append(Message message);
+
+    /** Records the outcome of a user message's generation: completed, or failed with a code. */
+    void markUserMessage(MessageId id, MessageStatus status, Optional<ErrorCode> code,
+            Instant at);
+}
