@@ -35,4 +35,9 @@ public record Message(MessageId id, ChatId chatId, MessageRole role, String cont
         return new Message(id, userMessage.chatId(), MessageRole.ASSISTANT, content, MessageStatus.COMPLETED,
                 Optional.empty(), Optional.of(userMessage.id()), Optional.empty(), createdAt);
     }
+
+    /** This message with another status (and failure code, for {@link MessageStatus#FAILED}). */
+    public Message withStatus(MessageStatus newStatus, Optional<ErrorCode> newErrorCode) {
+        return new Message(id, chatId, role, content, newStatus, idempotencyKey, replyTo, newErrorCode, createdAt);
+    }
 }

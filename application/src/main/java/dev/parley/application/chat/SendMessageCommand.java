@@ -1,0 +1,23 @@
+package dev.parley.application.chat;
+
+import dev.parley.application.common.Require;
+import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.user.UserId;
+import java.util.Optional;
+
+/**
+ * Send {@code content} (not blank, at most {@value #MAX_CONTENT_LENGTH} characters) to a chat,
+ * optionally under the client's idempotency key (at most {@value #MAX_KEY_LENGTH} characters).
+ */
+public record SendMessageCommand(UserId caller, ChatId chatId, String content, Optional<String> idempotencyKey) {
+    public static final int MAX_CONTENT_LENGTH = 4000;
+    public static final int MAX_KEY_LENGTH = 200;
+
+    public SendMessageCommand {
+        Require.present(caller, "caller");
+        Require.present(chatId, "chatId");
+        Require.text(content, "content", MAX_CONTENT_LENGTH);
+        Require.present(idempotencyKey, "idempotencyKey");
+        idempotencyKey.ifPresent(k -> Require.text(k, "Idempotency-Key", MAX_KEY_LENGTH));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.parley.application.fakes;
+
+import dev.parley.domain.chat.Chat;
+import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.chat.ChatSummary;
+import dev.parley.domain.chat.Conversations;
+import dev.parley.domain.chat.Message;
+import dev.parley.domain.chat.MessageId;
+import dev.parley.domain.chat.MessageStatus;
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.user.UserId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** An in-memory {@link Conversations} for use-case tests. */
+public final class InMemoryConversations implements Conversations {
+    private final Map<ChatId, Chat> chats = new LinkedHashMap<>();
+    private final List<Message> messages = new ArrayList<>();
+    private final Map<ChatId, String> personaNames = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void create(Chat chat) {
+        chats.put(chat.id(), chat);
+        personaNames.put(chat.id(), "persona");
+    }
+
+    @Override
+    public synchronized Optional<Chat> find(ChatId id) {
+        return Optional.ofNullable(chats.get(id));
+    }
+
+    @Override
+    public synchronized List<ChatSummary> listFor(UserId owner, int limit) {
+        return chats.values().stream()
+                .filter(c -> c.isOwnedBy(owner))
+                .sorted(Comparator.comparing(Chat::lastActivityAt).reversed())
+                .limit(limit)
+                .map(c -> new ChatSummary(c, personaNames.get(c.id()),
+                        messages.stream().filter(m -> m.chatId().equals(c.id())).reduce((a, b) -> b)))
+                .toList();
+    }
+
+    @Override
+    public synchronized List<Message> messages(ChatId chatId, int offset, int limit) {
+        return messages.stream().filter(m -> m.chatId().equals(chatId)).skip(offset).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized List<Message> recentMessages(ChatId chatId, int limit) {
+        List<Message> all = messages(chatId, 0, Integer.MAX_VALUE);
+        return all.subList(Math.max(0, all.size() - limit), all.size());
+    }
+
+    @Override
+    public synchronized void append(Message message) {
+        messages.add(message);
+        Chat c = chats.get(message.chatId());
+        chats.put(c.id(), new Chat(c.id(), c.ownerId(), c.personaId(), c.title(), c.createdAt(), message.createdAt()));
+    }
+
+    @Override
+    public synchronized void markUserMessage(MessageId id, MessageStatus status, Optional<ErrorCode> code, Instant at) {
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).id().equals(id)) {
+                messages.set(i, messages.get(i).withStatus(status, code));
+                return;
+            }
+        }
+        throw new IllegalStateException("no message " + id);
+    }
+
+    public synchronized List<Message> all() {
+        return List.copyOf(messages);
+    }
+}
