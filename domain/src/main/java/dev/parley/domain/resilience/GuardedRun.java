@@ -1,0 +1,191 @@
+package dev.parley.domain.resilience;
+
+import dev.parley.domain.breaker.BreakerState;
+import dev.parley.domain.breaker.CircuitOpenException;
+import dev.parley.domain.breaker.Permission;
+import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.error.ParleyException;
+import dev.parley.domain.resilience.AttemptReport.Outcome;
+import dev.parley.domain.retry.RetryDecision;
+import dev.parley.domain.retry.RetryMeta;
+import dev.parley.domain.retry.StopReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * One request of {@link GuardedExecutor}. Attempts run one after another, so the mutable fields are
+ * only touched by one thread at a time; hand-offs go through the scheduler, the attempt's stage or
+ * the per-attempt flag, which order them.
+ */
+final class GuardedRun<T> {
+
+    private final GuardedExecutor ex;
+    private final ChatId chatId;
+    private final Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn;
+    private final CompletableFuture<GuardedResult<T>> result = new CompletableFuture<>();
+    private final List<Long> backoffMs = new ArrayList<>(4);
+    private final Instant start;
+    private final Instant deadline;
+    private int attempts;
+    private ParleyException lastFailure;
+
+    GuardedRun(GuardedExecutor ex, ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn) {
+        this.ex = ex;
+        this.chatId = chatId;
+        this.attemptFn = attemptFn;
+        this.start = ex.clock.instant();
+        this.deadline = start.plus(ex.policy.deadline());
+    }
+
+    CompletionStage<GuardedResult<T>> result() {
+        return result;
+    }
+
+    void start() {
+        runAttempt();
+    }
+
+    /** State of one attempt: settled exactly once, by its outcome or by the deadline guard. */
+    private final class Attempt {
+        final int number = attempts;
+        final Permission permission;
+        final Instant startedAt = ex.clock.instant();
+        final AtomicBoolean settled = new AtomicBoolean();
+        volatile Scheduler.Cancellable guard;
+
+        Attempt(Permission permission) {
+            this.permission = permission;
+        }
+    }
+
+    private void runAttempt() {
+        if (lastFailure != null && !ex.clock.instant().isBefore(deadline)) {
+            fail(lastFailure.code(), lastFailure.retryAfter().orElse(null), lastFailure, StopReason.DEADLINE_REACHED);
+            return;
+        }
+        Permission permission;
+        try {
+            permission = ex.breakers.tryAcquirePermission(chatId);
+        } catch (RuntimeException e) {
+            fail(ErrorCode.INTERNAL_ERROR, null, e, StopReason.NOT_RETRYABLE);
+            return;
+        }
+        if (!permission.permitted()) {
+            report(attempts + 1, Outcome.REJECTED, ErrorCode.CIRCUIT_OPEN, Duration.ZERO, null, permission.state());
+            CircuitOpenException open = permission.toException(chatId);
+            if (lastFailure != null) {
+                open.addSuppressed(lastFailure);
+            }
+            fail(ErrorCode.CIRCUIT_OPEN, open.remaining(), open, StopReason.CIRCUIT_OPEN);
+            return;
+        }
+        attempts++;
+        Attempt attempt = new Attempt(permission);
+        Duration remaining = Duration.between(attempt.startedAt, deadline);
+        CompletionStage<? extends T> stage;
+        try {
+            attempt.guard = ex.scheduler.schedule(remaining, () -> settle(attempt, null,
+                    new ParleyException(ErrorCode.AI_PROVIDER_TIMEOUT, "attempt cut off at the request deadline")));
+            stage = attemptFn.apply(new AttemptContext(attempt.number, remaining, permission.probe()));
+        } catch (RuntimeException e) {
+            settle(attempt, null, e);
+            return;
+        }
+        if (stage == null) {
+            settle(attempt, null, new NullPointerException("attempt returned no stage"));
+            return;
+        }
+        stage.whenComplete((value, error) -> settle(attempt, value, error));
+    }
+
+    private void settle(Attempt attempt, T value, Throwable error) {
+        if (!attempt.settled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Scheduler.Cancellable guard = attempt.guard;
+            if (guard != null) {
+                guard.cancel();
+            }
+            Instant now = ex.clock.instant();
+            Duration latency = Duration.between(attempt.startedAt, now);
+            if (error == null) {
+                ex.breakers.onSuccess(chatId);
+                report(attempt.number, Outcome.SUCCEEDED, null, latency, null, breakerKind());
+                result.complete(new GuardedResult<>(value, meta(now)));
+                return;
+            }
+            onFailure(attempt, classify(error), now, latency);
+        } catch (RuntimeException e) {
+            fail(ErrorCode.INTERNAL_ERROR, null, e, StopReason.NOT_RETRYABLE);
+        }
+    }
+
+    private void onFailure(Attempt attempt, ParleyException failure, Instant now, Duration latency) {
+        ErrorCode code = failure.code();
+        ex.breakers.onFailure(chatId, code);
+        if (attempt.permission.probe() && !code.countsAgainstBreaker()) {
+            ex.breakers.releasePermission(chatId);
+        }
+        RetryDecision decision = ex.policy.decide(attempt.number, failure, Duration.between(start, now), ex.random);
+        BreakerState state = ex.breakers.state(chatId);
+        if (decision.retry() && state instanceof BreakerState.Open) {
+            report(attempt.number, Outcome.FAILED, code, latency, null, state.kind());
+            CircuitOpenException open = new CircuitOpenException(chatId, ex.breakers.remainingOpenTime(chatId));
+            open.addSuppressed(failure);
+            fail(ErrorCode.CIRCUIT_OPEN, open.remaining(), open, StopReason.CIRCUIT_OPEN);
+            return;
+        }
+        if (!decision.retry()) {
+            report(attempt.number, Outcome.FAILED, code, latency, null, state.kind());
+            fail(code, failure.retryAfter().orElse(null), failure, decision.stopReason());
+            return;
+        }
+        report(attempt.number, Outcome.FAILED, code, latency, decision.waitTime(), state.kind());
+        lastFailure = failure;
+        backoffMs.add(decision.waitTime().toMillis());
+        ex.scheduler.schedule(decision.waitTime(), this::runAttempt);
+    }
+
+    private static ParleyException classify(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof ParleyException parley ? parley
+                : new ParleyException(ErrorCode.INTERNAL_ERROR, "attempt failed with " + t.getClass().getName(), null, t);
+    }
+
+    private void fail(ErrorCode code, Duration retryAfter, Throwable cause, StopReason reason) {
+        result.completeExceptionally(new GuardedExecutionException(code, retryAfter, cause, meta(ex.clock.instant()), reason));
+    }
+
+    private RetryMeta meta(Instant now) {
+        return new RetryMeta(attempts, Math.max(0, attempts - 1), backoffMs,
+                Duration.between(start, now).toMillis(), breakerKind().name());
+    }
+
+    private BreakerState.Kind breakerKind() {
+        return ex.breakers.state(chatId).kind();
+    }
+
+    private void report(int number, Outcome outcome, ErrorCode code, Duration latency, Duration backoff,
+                        BreakerState.Kind state) {
+        try {
+            ex.listener.onAttempt(new AttemptReport(chatId, number, outcome, code, latency, backoff != null,
+                    backoff == null ? Duration.ZERO : backoff, state));
+        } catch (RuntimeException e) {
+            Thread thread = Thread.currentThread();
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+        }
+    }
+}
