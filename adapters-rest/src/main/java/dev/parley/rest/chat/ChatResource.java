@@ -1,0 +1,141 @@
+package dev.parley.rest.chat;
+
+import dev.parley.application.chat.ListChatsUseCase;
+import dev.parley.application.chat.ReadMessagesQuery;
+import dev.parley.application.chat.ReadMessagesUseCase;
+import dev.parley.application.chat.SendMessageCommand;
+import dev.parley.application.chat.SendMessageUseCase;
+import dev.parley.application.chat.StartChatCommand;
+import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.domain.chat.Chat;
+import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.chat.ChatSummary;
+import dev.parley.domain.chat.Message;
+import dev.parley.domain.error.ParleyException;
+import dev.parley.domain.error.ValidationException;
+import dev.parley.domain.persona.PersonaId;
+import dev.parley.rest.chat.Json.ChatGenerationSuccess;
+import dev.parley.rest.chat.Json.ChatJson;
+import dev.parley.rest.chat.Json.MessageJson;
+import dev.parley.rest.chat.Json.MessagePageJson;
+import dev.parley.rest.chat.Json.SendMessageRequest;
+import dev.parley.rest.chat.Json.StartChatRequest;
+import dev.parley.rest.problem.DomainProblems;
+import dev.parley.rest.problem.ProblemResponses;
+import dev.parley.rest.problem.RequestInfo;
+import dev.parley.rest.security.CurrentUser;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Chats and their messages: {@code /api/chats}. */
+@Path("chats")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ChatResource {
+    private static final Logger LOG = Logger.getLogger(ChatResource.class.getName());
+    /** The server never keeps a send open longer than this (the retry deadline is shorter). */
+    private static final long SEND_TIMEOUT_SECONDS = 60;
+
+    @Inject
+    CurrentUser currentUser;
+    @Inject
+    StartChatUseCase startChat;
+    @Inject
+    ListChatsUseCase listChats;
+    @Inject
+    ReadMessagesUseCase readMessages;
+    @Inject
+    SendMessageUseCase sendMessage;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response start(StartChatRequest body, @Context UriInfo uriInfo) {
+        if (body == null) {
+            throw new ValidationException("personaId", ValidationException.Reason.REQUIRED);
+        }
+        Chat chat = startChat.start(new StartChatCommand(currentUser.id(),
+                new PersonaId(Params.uuid(body.personaId(), "personaId")), Optional.ofNullable(body.title())));
+        ChatSummary summary = listChats.list(currentUser.id()).stream()
+                .filter(s -> s.chat().id().equals(chat.id()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("created chat not listed"));
+        return Response.created(uriInfo.getAbsolutePathBuilder().path(chat.id().toString()).build()).entity(ChatJson.of(summary)).build();
+    }
+
+    @GET
+    public List<ChatJson> list() {
+        return listChats.list(currentUser.id()).stream().map(ChatJson::of).toList();
+    }
+
+    @GET
+    @Path("{chatId}/messages")
+    public MessagePageJson messages(@PathParam("chatId") String chatId, @QueryParam("offset") String offset,
+            @QueryParam("limit") String limit) {
+        ReadMessagesQuery query = new ReadMessagesQuery(currentUser.id(), new ChatId(Params.uuid(chatId, "chatId")),
+                Params.integer(offset, "offset", 0), Params.integer(limit, "limit", ReadMessagesQuery.DEFAULT_LIMIT));
+        List<Message> page = readMessages.read(query);
+        Integer next = page.size() == query.limit() ? query.offset() + page.size() : null;
+        return new MessagePageJson(page.stream().map(MessageJson::of).toList(), query.offset(), query.limit(), next);
+    }
+
+    /**
+     * Sends a message and answers with the reply (201) once it is generated, or with a problem. The
+     * request thread is released while the reply is generated.
+     */
+    @POST
+    @Path("{chatId}/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public void send(@PathParam("chatId") String chatId, SendMessageRequest body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest request,
+            @Suspended AsyncResponse response) {
+        RequestInfo info = RequestInfo.from(request);
+        response.setTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        try {
+            SendMessageCommand command = new SendMessageCommand(currentUser.id(),
+                    new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
+                    Optional.ofNullable(idempotencyKey));
+            sendMessage.send(command).whenComplete((turn, error) -> {
+                if (error == null) {
+                    response.resume(Response.status(Response.Status.CREATED)
+                            .entity(ChatGenerationSuccess.of(turn))
+                            .header(RequestInfo.REQUEST_ID_HEADER, info.requestId())
+                            .build());
+                } else {
+                    response.resume(problem(error, info));
+                }
+            });
+        } catch (RuntimeException e) {
+            response.resume(problem(e, info));
+        }
+    }
+
+    private static Response problem(Throwable error, RequestInfo info) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ParleyException parley) {
+            return ProblemResponses.toResponse(DomainProblems.of(parley, info.locale()), info);
+        }
+        LOG.log(Level.SEVERE, "request " + info.requestId() + " failed unexpectedly", cause);
+        return ProblemResponses.toResponse(DomainProblems.internal(info.locale()), info);
+    }
+}

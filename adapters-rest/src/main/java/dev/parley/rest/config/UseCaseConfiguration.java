@@ -1,0 +1,80 @@
+package dev.parley.rest.config;
+
+import dev.parley.ai.local.LocalReplyGenerator;
+import dev.parley.application.chat.ListChatsService;
+import dev.parley.application.chat.ListChatsUseCase;
+import dev.parley.application.chat.ReadMessagesService;
+import dev.parley.application.chat.ReadMessagesUseCase;
+import dev.parley.application.chat.SendMessageService;
+import dev.parley.application.chat.SendMessageUseCase;
+import dev.parley.application.chat.StartChatService;
+import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.application.persona.ListPersonasService;
+import dev.parley.application.persona.ListPersonasUseCase;
+import dev.parley.application.user.ViewProfileService;
+import dev.parley.application.user.ViewProfileUseCase;
+import dev.parley.domain.chat.Conversations;
+import dev.parley.domain.common.IdGenerator;
+import dev.parley.domain.common.UnitOfWork;
+import dev.parley.domain.generation.ReplyGenerator;
+import dev.parley.domain.persona.Personas;
+import dev.parley.domain.token.TokenWallet;
+import dev.parley.domain.user.Users;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The composition root: every use case is built here, by hand, from the ports the adapters provide.
+ * This is the only place that names adapter classes; nothing in the core is discovered by scanning.
+ */
+@ApplicationScoped
+public class UseCaseConfiguration {
+
+    @Produces
+    @ApplicationScoped
+    ReplyGenerator replyGenerator(LocalReplyGenerator local) {
+        return local;
+    }
+
+    @Produces
+    @ApplicationScoped
+    ViewProfileUseCase viewProfile(Users users) {
+        return new ViewProfileService(users);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ListPersonasUseCase listPersonas(Personas personas) {
+        return new ListPersonasService(personas);
+    }
+
+    @Produces
+    @ApplicationScoped
+    StartChatUseCase startChat(Conversations conversations, Personas personas, IdGenerator ids, Clock clock) {
+        return new StartChatService(conversations, personas, ids, clock);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ListChatsUseCase listChats(Conversations conversations) {
+        return new ListChatsService(conversations);
+    }
+
+    @Produces
+    @ApplicationScoped
+    ReadMessagesUseCase readMessages(Conversations conversations) {
+        return new ReadMessagesService(conversations);
+    }
+
+    @Produces
+    @ApplicationScoped
+    SendMessageUseCase sendMessage(Conversations conversations, Personas personas, TokenWallet wallet,
+            ReplyGenerator generator, UnitOfWork unitOfWork, IdGenerator ids, Clock clock,
+            @ConfigProperty(name = "parley.tokens.cost-per-reply", defaultValue = "1") long costPerReply,
+            @ConfigProperty(name = "parley.ai.history-limit", defaultValue = "20") int historyLimit) {
+        return new SendMessageService(conversations, personas, wallet, generator, unitOfWork, ids, clock,
+                new SendMessageService.Settings(costPerReply, historyLimit));
+    }
+}

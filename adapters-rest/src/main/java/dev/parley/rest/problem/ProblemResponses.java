@@ -1,0 +1,65 @@
+package dev.parley.rest.problem;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes a {@link Problem} as {@code application/problem+json} with {@code type}, {@code title},
+ * {@code status}, {@code detail}, {@code instance} and the members {@code code}, {@code retryable},
+ * {@code retryAfterSeconds}, {@code requestId}; sets {@code Retry-After} and {@code X-Request-Id}.
+ * 429 and 503 always carry {@code Retry-After} (1 s when the cause gave no better hint).
+ */
+public final class ProblemResponses {
+    public static final String PROBLEM_JSON = "application/problem+json";
+    private static final String TYPE_PREFIX = "urn:parley:problem:";
+
+    private ProblemResponses() {
+    }
+
+    public static Response toResponse(Problem problem, RequestInfo request) {
+        long retryAfter = problem.retryAfterSeconds();
+        if (retryAfter < 0 && (problem.status() == 429 || problem.status() == 503)) {
+            retryAfter = 1;
+        }
+        JsonObjectBuilder body = Json.createObjectBuilder()
+                .add("type", TYPE_PREFIX + problem.code().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .add("title", ProblemMessages.title(problem.code()))
+                .add("status", problem.status())
+                .add("detail", problem.detail())
+                .add("instance", request.path())
+                .add("code", problem.code())
+                .add("retryable", problem.retryable())
+                .add("requestId", request.requestId());
+        if (retryAfter >= 0) {
+            body.add("retryAfterSeconds", retryAfter);
+        }
+        for (Map.Entry<String, Object> e : problem.extensions().entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Number n) {
+                body.add(e.getKey(), n.longValue());
+            } else if (v instanceof Boolean b) {
+                body.add(e.getKey(), b);
+            } else if (v instanceof UUID || v instanceof CharSequence) {
+                body.add(e.getKey(), v.toString());
+            } else if (v instanceof jakarta.json.JsonValue json) {
+                body.add(e.getKey(), json);
+            } else if (v != null) {
+                body.add(e.getKey(), v.toString());
+            }
+        }
+        Response.ResponseBuilder response = Response.status(problem.status())
+                .type(PROBLEM_JSON + ";charset=UTF-8")
+                .header(RequestInfo.REQUEST_ID_HEADER, request.requestId())
+                .header(HttpHeaders.CONTENT_LANGUAGE, request.locale().getLanguage())
+                .entity(body.build().toString());
+        if (retryAfter >= 0) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+        }
+        return response.build();
+    }
+}
