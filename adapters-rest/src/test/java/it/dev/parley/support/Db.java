@@ -1,0 +1,70 @@
+package it.dev.parley.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Direct access to the deployed service's database, to check what it really stored. */
+public final class Db {
+    private Db() {
+    }
+
+    private static Connection connect() throws SQLException {
+        String url = System.getProperty("parley.it.db.url", "jdbc:postgresql://localhost:55432/postgres");
+        return DriverManager.getConnection(url, System.getProperty("parley.it.db.user", "postgres"),
+                System.getProperty("parley.it.db.password", ""));
+    }
+
+    /** Runs a query; string arguments that look like UUIDs are bound as UUIDs. */
+    public static List<Map<String, Object>> rows(String sql, Object... args) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                Object arg = args[i];
+                if (arg instanceof String s && s.length() == 36 && s.charAt(8) == '-') {
+                    arg = UUID.fromString(s);
+                }
+                ps.setObject(i + 1, arg);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Map<String, Object>> out = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                    }
+                    out.add(row);
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static long scalar(String sql, Object... args) {
+        return ((Number) rows(sql, args).get(0).values().iterator().next()).longValue();
+    }
+
+    public static long demoBalance() {
+        return scalar("select token_balance from users where id = ?", Api.DEMO_USER);
+    }
+
+    /** Gives the demo user at least {@code atLeast} tokens (other tests spend them). */
+    public static void topUpDemoUser(long atLeast) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "update users set token_balance = greatest(token_balance, ?) where id = ?")) {
+            ps.setLong(1, atLeast);
+            ps.setObject(2, UUID.fromString(Api.DEMO_USER));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
