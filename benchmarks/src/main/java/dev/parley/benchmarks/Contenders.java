@@ -21,17 +21,26 @@ final class Contenders {
     }
 
     static ChatBreakerRegistry parley() {
-        return new ChatBreakerRegistry(BreakerConfig.DEFAULTS, Clock.systemUTC(), BreakerListener.NONE);
+        return parley(BreakerConfig.DEFAULT_OPEN_DURATION);
+    }
+
+    static ChatBreakerRegistry parley(Duration openDuration) {
+        return new ChatBreakerRegistry(BreakerConfig.DEFAULTS.withOpenDuration(openDuration), Clock.systemUTC(),
+                BreakerListener.NONE);
     }
 
     /** Count-based window of 5 calls, 100 % failure rate: opens on 5 consecutive failures. */
     static CircuitBreakerRegistry resilience4j() {
+        return resilience4j(BreakerConfig.DEFAULT_OPEN_DURATION);
+    }
+
+    static CircuitBreakerRegistry resilience4j(Duration openDuration) {
         return CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(5)
                 .minimumNumberOfCalls(5)
                 .failureRateThreshold(100)
-                .waitDurationInOpenState(Duration.ofSeconds(30))
+                .waitDurationInOpenState(openDuration)
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build());
     }
@@ -39,11 +48,19 @@ final class Contenders {
     /** Failsafe has no registry: a map of breakers, one per chat, built on first use. */
     static final class FailsafeBreakers {
         private final ConcurrentHashMap<String, CircuitBreaker<Object>> breakers = new ConcurrentHashMap<>();
-        private final Function<String, CircuitBreaker<Object>> create = key -> CircuitBreaker.builder()
-                .withFailureThreshold(5)
-                .withDelay(Duration.ofSeconds(30))
-                .withSuccessThreshold(1)
-                .build();
+        private final Function<String, CircuitBreaker<Object>> create;
+
+        FailsafeBreakers() {
+            this(BreakerConfig.DEFAULT_OPEN_DURATION);
+        }
+
+        FailsafeBreakers(Duration openDuration) {
+            create = key -> CircuitBreaker.builder()
+                    .withFailureThreshold(5)
+                    .withDelay(openDuration)
+                    .withSuccessThreshold(1)
+                    .build();
+        }
 
         CircuitBreaker<Object> get(String chatId) {
             return breakers.computeIfAbsent(chatId, create);

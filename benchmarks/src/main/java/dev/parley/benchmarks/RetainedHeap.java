@@ -3,6 +3,7 @@ package dev.parley.benchmarks;
 import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.breaker.Permission;
 import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.error.ErrorCode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.io.BufferedReader;
@@ -23,13 +24,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Heap a breaker set-up retains after serving N distinct chats once each (permission + success),
  * every contender in a fresh JVM. Chat keys are created per call and dropped, as a request's path
- * parameter would be, so whatever a registry keeps (keys included) counts.
+ * parameter would be, so whatever a registry keeps (keys included) counts. A last run shows Parley
+ * when every chat fails once: those chats are tracked, and eviction keeps them bounded.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.parley.benchmarks.RetainedHeap [chats]</pre>
  */
 public final class RetainedHeap {
 
-    private static final String[] CONTENDERS = {"parley", "resilience4j", "failsafe"};
+    /** The last one is Parley when every chat fails once instead: tracked, so bounded by eviction. */
+    private static final String[] CONTENDERS = {"parley", "resilience4j", "failsafe", "parley-every-chat-failed-once"};
 
     private RetainedHeap() {
     }
@@ -77,6 +80,17 @@ public final class RetainedHeap {
                     Permission permission = registry.tryAcquirePermission(chat);
                     if (permission.permitted()) {
                         registry.onSuccess(chat);
+                    }
+                }
+                kept = registry;
+                entries = registry.size();
+            }
+            case "parley-every-chat-failed-once" -> {
+                ChatBreakerRegistry registry = Contenders.parley();
+                for (int i = 0; i < chats; i++) {
+                    ChatId chat = new ChatId(new UUID(random.nextLong(), random.nextLong()));
+                    if (registry.tryAcquirePermission(chat).permitted()) {
+                        registry.onFailure(chat, ErrorCode.AI_PROVIDER_UNAVAILABLE);
                     }
                 }
                 kept = registry;
