@@ -90,7 +90,7 @@ final class GuardedRun<T> {
         }
         attempts++;
         Attempt attempt = new Attempt(permission);
-        Duration remaining = Duration.between(attempt.startedAt, deadline);
+        Duration remaining = attempt.startedAt.isBefore(deadline) ? Duration.between(attempt.startedAt, deadline) : Duration.ZERO;
         CompletionStage<? extends T> stage;
         try {
             attempt.guard = ex.scheduler.schedule(remaining, () -> settle(attempt, null,
