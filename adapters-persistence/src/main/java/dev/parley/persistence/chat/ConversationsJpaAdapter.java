@@ -101,11 +101,72 @@ public class ConversationsJpaAdapter implements Conversations {
     @Override
     public void append(Message message) {
         em.persist(MessageJpaEntity.from(message));
+        touchChat(message);
+        em.flush();
+    }
+
+    /** Moves the chat's last activity forward to the message's time (never backwards). */
+    private void touchChat(Message message) {
         em.createQuery("update ChatJpaEntity c set c.lastActivityAt = :at where c.id = :id and c.lastActivityAt < :at")
                 .setParameter("at", message.createdAt())
                 .setParameter("id", message.chatId().value())
                 .executeUpdate();
-        em.flush();
+    }
+
+    @Override
+    public boolean appendIfKeyUnused(Message userMessage) {
+        if (userMessage.idempotencyKey().isEmpty()) {
+            throw new IllegalArgumentException("a message without idempotency key is always unused: use append");
+        }
+        // ON CONFLICT against the partial unique index (chat_id, idempotency_key): a concurrent first
+        // send with the same key inserts nothing here instead of aborting the transaction
+        int inserted = em.createNativeQuery("insert into messages (id, chat_id, role, content, status,"
+                        + " idempotency_key, created_at, updated_at) values (?1, ?2, 'USER', ?3, ?4, ?5, ?6, ?6)"
+                        + " on conflict (chat_id, idempotency_key) where idempotency_key is not null do nothing")
+                .setParameter(1, userMessage.id().value())
+                .setParameter(2, userMessage.chatId().value())
+                .setParameter(3, userMessage.content())
+                .setParameter(4, userMessage.status().name())
+                .setParameter(5, userMessage.idempotencyKey().get())
+                .setParameter(6, userMessage.createdAt())
+                .executeUpdate();
+        if (inserted == 1) {
+            touchChat(userMessage);
+        }
+        return inserted == 1;
+    }
+
+    @Override
+    public Optional<Message> findByIdempotencyKey(ChatId chatId, String idempotencyKey) {
+        return em.createQuery("select m from MessageJpaEntity m where m.chatId = :chat and m.idempotencyKey = :key",
+                        MessageJpaEntity.class)
+                .setParameter("chat", chatId.value())
+                .setParameter("key", idempotencyKey)
+                .getResultStream()
+                .findFirst()
+                .map(MessageJpaEntity::toDomain);
+    }
+
+    @Override
+    public Optional<Message> findReplyTo(MessageId userMessageId) {
+        return em.createQuery("select m from MessageJpaEntity m where m.replyTo = :id", MessageJpaEntity.class)
+                .setParameter("id", userMessageId.value())
+                .getResultStream()
+                .findFirst()
+                .map(MessageJpaEntity::toDomain);
+    }
+
+    @Override
+    public boolean claimForRetry(MessageId userMessageId, Instant now, Instant staleBefore) {
+        return em.createQuery("update MessageJpaEntity m set m.status = :pending, m.errorCode = null,"
+                        + " m.updatedAt = :now where m.id = :id and m.role = dev.parley.domain.chat.MessageRole.USER"
+                        + " and (m.status = :failed or (m.status = :pending and m.updatedAt < :staleBefore))")
+                .setParameter("pending", MessageStatus.PENDING)
+                .setParameter("failed", MessageStatus.FAILED)
+                .setParameter("now", now)
+                .setParameter("staleBefore", staleBefore)
+                .setParameter("id", userMessageId.value())
+                .executeUpdate() == 1;
     }
 
     @Override

@@ -121,4 +121,68 @@ class ConversationsJpaAdapterTest {
         userMessage(other, "same key, other chat", T0, "same-key");
         assertThat(Rows.count("select count(*) from messages where chat_id = ?", other.id().value())).isEqualTo(1);
     }
+
+    @Test
+    void aKeyedUserMessageIsStoredOnceAndFoundByItsKey() {
+        Chat chat = newChat(T0, "keyed");
+        Message first = Message.userMessage(new MessageId(UUID.randomUUID()), chat.id(), "hi", Optional.of("k"), T0);
+        Message second = Message.userMessage(new MessageId(UUID.randomUUID()), chat.id(), "hi", Optional.of("k"), T0);
+
+        boolean stored = PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em).appendIfKeyUnused(first));
+        boolean storedAgain = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).appendIfKeyUnused(second));
+
+        assertThat(stored).isTrue();
+        assertThat(storedAgain).isFalse();
+        assertThat(Rows.count("select count(*) from messages where chat_id = ?", chat.id().value())).isEqualTo(1);
+        Optional<Message> found = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).findByIdempotencyKey(chat.id(), "k"));
+        assertThat(found).map(Message::id).contains(first.id());
+        assertThat(found).map(Message::status).contains(MessageStatus.PENDING);
+    }
+
+    @Test
+    void findsTheReplyOfAUserMessage() {
+        Chat chat = newChat(T0, "reply");
+        Message question = userMessage(chat, "q", T0, "rk");
+        Message answer = Message.assistantReply(new MessageId(UUID.randomUUID()), question, "a", T0.plusSeconds(1));
+        PostgresFixture.inTransaction(em -> {
+            new ConversationsJpaAdapter(em).append(answer);
+            return null;
+        });
+
+        assertThat(PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em).findReplyTo(question.id())))
+                .map(Message::content).contains("a");
+        assertThat(PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em).findReplyTo(answer.id())))
+                .isEmpty();
+    }
+
+    @Test
+    void onlyAFailedOrStalePendingMessageCanBeClaimedAndOnlyOnce() {
+        Chat chat = newChat(T0, "claims");
+        Message m = userMessage(chat, "again", T0, "ck");
+        Instant now = T0.plusSeconds(10);
+
+        boolean freshPending = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).claimForRetry(m.id(), now, T0.minusSeconds(1)));
+        assertThat(freshPending).as("a pending message still being answered").isFalse();
+
+        PostgresFixture.inTransaction(em -> {
+            new ConversationsJpaAdapter(em).markUserMessage(m.id(), MessageStatus.FAILED,
+                    Optional.of(ErrorCode.AI_PROVIDER_UNAVAILABLE), T0.plusSeconds(1));
+            return null;
+        });
+        boolean first = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).claimForRetry(m.id(), now, T0.minusSeconds(1)));
+        boolean second = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).claimForRetry(m.id(), now, T0.minusSeconds(1)));
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        assertThat(Rows.queryString("select status || ':' || coalesce(error_code, '-') from messages where id = ?",
+                m.id().value())).isEqualTo("PENDING:-");
+
+        boolean stale = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).claimForRetry(m.id(), now.plusSeconds(100), now.plusSeconds(1)));
+        assertThat(stale).as("pending but untouched since before the stale limit").isTrue();
+    }
 }

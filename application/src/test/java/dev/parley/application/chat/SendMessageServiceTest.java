@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.application.fakes.DirectUnitOfWork;
 import dev.parley.application.fakes.InMemoryConversations;
 import dev.parley.application.fakes.InMemoryWallet;
+import dev.parley.application.fakes.RecordingTelemetry;
 import dev.parley.application.fakes.ScriptedGenerator;
+import dev.parley.application.moderation.RuleBasedModeration;
+import dev.parley.domain.breaker.BreakerConfig;
+import dev.parley.domain.breaker.BreakerListener;
+import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.Message;
@@ -18,26 +23,35 @@ import dev.parley.domain.error.ValidationException;
 import dev.parley.domain.persona.Persona;
 import dev.parley.domain.persona.PersonaId;
 import dev.parley.domain.persona.Personas;
+import dev.parley.domain.resilience.AttemptListener;
+import dev.parley.domain.resilience.GuardedExecutor;
+import dev.parley.domain.retry.RetryPolicy;
+import dev.parley.domain.testing.ManualScheduler;
+import dev.parley.domain.testing.MutableClock;
 import dev.parley.domain.user.UserId;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class SendMessageServiceTest {
-    private static final Instant NOW = Instant.parse("2026-03-03T09:00:00Z");
     private static final UserId ALICE = new UserId(UUID.fromString("00000000-0000-0000-0000-0000000000a1"));
     private static final UserId BOB = new UserId(UUID.fromString("00000000-0000-0000-0000-0000000000b0"));
     private static final Persona MIRA = new Persona(new PersonaId(UUID.randomUUID()), "Mira", "captain", "be a captain");
+    private static final ParleyException DOWN = new ParleyException(ErrorCode.AI_PROVIDER_UNAVAILABLE, "down");
 
+    private final MutableClock clock = new MutableClock();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final InMemoryConversations conversations = new InMemoryConversations();
     private final InMemoryWallet wallet = new InMemoryWallet().with(ALICE, 5);
     private final ScriptedGenerator generator = new ScriptedGenerator();
+    private final RecordingTelemetry telemetry = new RecordingTelemetry();
     private final AtomicLong sequence = new AtomicLong();
     private final Personas personas = new Personas() {
         @Override
@@ -50,55 +64,87 @@ class SendMessageServiceTest {
             return Optional.of(MIRA).filter(p -> p.id().equals(id));
         }
     };
-    private final Chat chat = new Chat(new ChatId(UUID.randomUUID()), ALICE, MIRA.id(), "t", NOW, NOW);
+    private final Chat chat = new Chat(new ChatId(UUID.randomUUID()), ALICE, MIRA.id(), "t", clock.instant(),
+            clock.instant());
+    private final SendMessageService service;
 
-    private SendMessageService service() {
+    SendMessageServiceTest() {
         conversations.create(chat);
-        return new SendMessageService(conversations, personas, wallet, generator, new DirectUnitOfWork(),
-                () -> new UUID(0, sequence.incrementAndGet()), Clock.fixed(NOW, ZoneOffset.UTC),
-                new SendMessageService.Settings(1, 20));
+        GuardedExecutor guarded = new GuardedExecutor(
+                new ChatBreakerRegistry(BreakerConfig.defaults(), clock, BreakerListener.NONE),
+                RetryPolicy.defaults(), scheduler, clock, new Random(1), AttemptListener.NONE);
+        service = new SendMessageService(
+                new SendMessageService.Ports(conversations, personas, wallet, generator, new RuleBasedModeration(),
+                        new DirectUnitOfWork(), telemetry),
+                guarded, () -> new UUID(0, sequence.incrementAndGet()), clock,
+                new SendMessageService.Settings(1, 20, Duration.ofMinutes(1)));
     }
 
-    private static SendMessageCommand say(UserId who, ChatId chatId, String text) {
-        return new SendMessageCommand(who, chatId, text, Optional.of("key-" + text));
+    private static SendMessageCommand say(UserId who, ChatId chatId, String text, String key) {
+        return new SendMessageCommand(who, chatId, text, Optional.ofNullable(key), "req-" + text);
+    }
+
+    /** Sends, lets every scheduled wait elapse, and returns the outcome. */
+    private CompletableFuture<ChatTurn> sendAndSettle(SendMessageCommand command) {
+        CompletableFuture<ChatTurn> turn = service.send(command).toCompletableFuture();
+        scheduler.runUntilIdle();
+        return turn;
+    }
+
+    private static SendMessageFailedException failureOf(CompletableFuture<ChatTurn> turn) {
+        assertThat(turn).isCompletedExceptionally();
+        Throwable error = turn.handle((ok, e) -> e).join();
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+        assertThat(cause).isInstanceOf(SendMessageFailedException.class);
+        return (SendMessageFailedException) cause;
     }
 
     @Test
     void storesTheUserMessageAndTheReplyAndChargesOnce() {
-        ChatTurn turn = service().send(say(ALICE, chat.id(), "hello")).toCompletableFuture().join();
+        ChatTurn turn = sendAndSettle(say(ALICE, chat.id(), "hello", "k1")).join();
 
         assertThat(turn.assistantMessage().content()).isEqualTo("re: hello");
         assertThat(turn.assistantMessage().replyTo()).contains(turn.userMessage().id());
         assertThat(turn.userMessage().status()).isEqualTo(MessageStatus.COMPLETED);
         assertThat(turn.tokensCharged()).isEqualTo(1);
         assertThat(turn.tokenBalance()).isEqualTo(4);
+        assertThat(turn.retryMeta().attempts()).isEqualTo(1);
+        assertThat(turn.replayed()).isFalse();
         assertThat(wallet.charges()).isEqualTo(1);
         assertThat(conversations.all()).extracting(Message::role, Message::status)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(MessageRole.USER, MessageStatus.COMPLETED),
-                        org.assertj.core.groups.Tuple.tuple(MessageRole.ASSISTANT, MessageStatus.COMPLETED));
+                .containsExactly(Tuple.tuple(MessageRole.USER, MessageStatus.COMPLETED),
+                        Tuple.tuple(MessageRole.ASSISTANT, MessageStatus.COMPLETED));
+        assertThat(telemetry.events()).containsExactly("attempt req-hello #1 SUCCEEDED",
+                "completed req-hello OK attempts=1");
     }
 
     @Test
-    void theUserMessageIsStoredBeforeTheProviderIsAsked() {
-        service().send(say(ALICE, chat.id(), "first")).toCompletableFuture().join();
+    void transientFailuresAreRetriedWithDoublingBackoffAndTheReplyIsChargedOnce() {
+        generator.failFirst(2, DOWN);
 
-        Message asked = generator.requests().get(0).userMessage();
-        assertThat(generator.requests().get(0).history()).extracting(Message::id).contains(asked.id());
-        assertThat(generator.requests().get(0).persona()).isEqualTo(MIRA);
+        ChatTurn turn = sendAndSettle(say(ALICE, chat.id(), "flaky", "k1")).join();
+
+        assertThat(turn.retryMeta().attempts()).isEqualTo(3);
+        assertThat(turn.retryMeta().backoffMs()).containsExactly(1000L, 2000L);
+        assertThat(generator.requests()).extracting(r -> r.userMessage().id()).containsOnly(turn.userMessage().id());
+        assertThat(wallet.charges()).isEqualTo(1);
+        assertThat(telemetry.events()).startsWith("attempt req-flaky #1 FAILED AI_PROVIDER_UNAVAILABLE",
+                "attempt req-flaky #2 FAILED AI_PROVIDER_UNAVAILABLE", "attempt req-flaky #3 SUCCEEDED");
     }
 
     @Test
     void aFailedGenerationKeepsTheUserMessageMarkedFailedAndChargesNothing() {
-        generator.failingWith(new ParleyException(ErrorCode.AI_PROVIDER_UNAVAILABLE, "down"));
+        generator.failingWith(DOWN);
 
-        assertThatThrownBy(() -> service().send(say(ALICE, chat.id(), "anyone?")).toCompletableFuture().join())
-                .isInstanceOf(CompletionException.class)
-                .cause()
-                .isInstanceOfSatisfying(SendMessageFailedException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
-                    assertThat(e.chatId()).isEqualTo(chat.id());
-                    assertThat(e.userMessageId()).isEqualTo(conversations.all().get(0).id());
-                });
+        SendMessageFailedException failure = failureOf(sendAndSettle(say(ALICE, chat.id(), "anyone?", "k1")));
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
+        assertThat(failure.chatId()).isEqualTo(chat.id());
+        assertThat(failure.userMessageId()).isEqualTo(conversations.all().get(0).id());
+        assertThat(failure.retryMeta()).hasValueSatisfying(meta -> {
+            assertThat(meta.attempts()).isEqualTo(4);
+            assertThat(meta.backoffMs()).containsExactly(1000L, 2000L, 4000L);
+        });
         assertThat(conversations.all()).singleElement().satisfies(m -> {
             assertThat(m.content()).isEqualTo("anyone?");
             assertThat(m.status()).isEqualTo(MessageStatus.FAILED);
@@ -109,13 +155,80 @@ class SendMessageServiceTest {
     }
 
     @Test
+    void theSameKeyAfterSuccessReplaysTheTurnWithoutANewMessageOrCharge() {
+        ChatTurn first = sendAndSettle(say(ALICE, chat.id(), "once", "same")).join();
+        ChatTurn again = sendAndSettle(say(ALICE, chat.id(), "once", "same")).join();
+
+        assertThat(again.replayed()).isTrue();
+        assertThat(again.userMessage().id()).isEqualTo(first.userMessage().id());
+        assertThat(again.assistantMessage().id()).isEqualTo(first.assistantMessage().id());
+        assertThat(again.tokenBalance()).isEqualTo(4);
+        assertThat(conversations.all()).hasSize(2);
+        assertThat(wallet.charges()).isEqualTo(1);
+        assertThat(generator.requests()).hasSize(1);
+    }
+
+    @Test
+    void theSameKeyAfterAFailureGeneratesAgainForTheSameUserMessage() {
+        generator.failFirst(4, DOWN);
+        SendMessageFailedException failure = failureOf(sendAndSettle(say(ALICE, chat.id(), "retry me", "same")));
+
+        ChatTurn retried = sendAndSettle(say(ALICE, chat.id(), "retry me", "same")).join();
+
+        assertThat(retried.userMessage().id()).isEqualTo(failure.userMessageId());
+        assertThat(retried.replayed()).isFalse();
+        assertThat(conversations.all()).extracting(Message::role).containsExactly(MessageRole.USER,
+                MessageRole.ASSISTANT);
+        assertThat(conversations.all().get(0).status()).isEqualTo(MessageStatus.COMPLETED);
+        assertThat(wallet.charges()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameKeyWhileTheTurnIsBeingAnsweredIsRequestInProgress() {
+        generator.failFirst(1, DOWN);
+        CompletableFuture<ChatTurn> first = service.send(say(ALICE, chat.id(), "slow", "same")).toCompletableFuture();
+        assertThat(first).isNotDone(); // waiting 1 s before its second attempt
+
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "slow", "same")))
+                .isInstanceOfSatisfying(SendMessageFailedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_IN_PROGRESS);
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(1));
+                });
+        scheduler.runUntilIdle();
+        assertThat(first.join().retryMeta().attempts()).isEqualTo(2);
+        assertThat(conversations.all()).hasSize(2);
+    }
+
+    @Test
+    void theSameKeyWithOtherContentIsRefused() {
+        sendAndSettle(say(ALICE, chat.id(), "first text", "same")).join();
+
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "other text", "same")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+        assertThat(conversations.all()).hasSize(2);
+    }
+
+    @Test
+    void blockedContentIsNotSentToTheProviderNorRetriedNorCharged() {
+        SendMessageFailedException failure = failureOf(
+                sendAndSettle(say(ALICE, chat.id(), "How do I build a bomb at home", null)));
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.MODERATION_BLOCKED);
+        assertThat(failure.retryMeta()).isEmpty();
+        assertThat(generator.requests()).isEmpty();
+        assertThat(conversations.all()).singleElement()
+                .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.FAILED));
+        assertThat(wallet.charges()).isZero();
+    }
+
+    @Test
     void anEmptyWalletFailsWithInsufficientTokensWithoutAskingTheProvider() {
         wallet.with(ALICE, 0);
 
-        assertThatThrownBy(() -> service().send(say(ALICE, chat.id(), "free?")).toCompletableFuture().join())
-                .cause()
-                .isInstanceOfSatisfying(SendMessageFailedException.class,
-                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_TOKENS));
+        SendMessageFailedException failure = failureOf(sendAndSettle(say(ALICE, chat.id(), "free?", null)));
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.INSUFFICIENT_TOKENS);
         assertThat(generator.requests()).isEmpty();
         assertThat(conversations.all()).singleElement()
                 .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.FAILED));
@@ -123,19 +236,35 @@ class SendMessageServiceTest {
 
     @Test
     void anotherUsersChatIsReportedAsNotFoundAndNothingIsStored() {
-        SendMessageService service = service();
-        assertThatThrownBy(() -> service.send(say(BOB, chat.id(), "let me in")))
+        assertThatThrownBy(() -> service.send(say(BOB, chat.id(), "let me in", null)))
                 .isInstanceOfSatisfying(ParleyException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.CHAT_NOT_FOUND));
-        assertThatThrownBy(() -> service.send(say(ALICE, new ChatId(UUID.randomUUID()), "where?")))
+        assertThatThrownBy(() -> service.send(say(ALICE, new ChatId(UUID.randomUUID()), "where?", null)))
                 .isInstanceOfSatisfying(ParleyException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.CHAT_NOT_FOUND));
         assertThat(conversations.all()).isEmpty();
     }
 
     @Test
+    void fiveFailedRequestsOpenTheChatsBreakerAndTheNextIsRefusedAtOnce() {
+        generator.failingWith(new ParleyException(ErrorCode.AI_BAD_RESPONSE, "garbage"));
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "one", null))); // 4 failed attempts
+        SendMessageFailedException second = failureOf(sendAndSettle(say(ALICE, chat.id(), "two", null)));
+        assertThat(second.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
+        int attemptsSoFar = generator.requests().size();
+
+        SendMessageFailedException refused = failureOf(sendAndSettle(say(ALICE, chat.id(), "three", null)));
+
+        assertThat(refused.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
+        assertThat(refused.retryAfter()).hasValueSatisfying(d -> assertThat(d).isPositive()
+                .isLessThanOrEqualTo(Duration.ofSeconds(30)));
+        assertThat(generator.requests()).hasSize(attemptsSoFar);
+        assertThat(wallet.charges()).isZero();
+    }
+
+    @Test
     void theCommandRefusesBlankOrOverlongContent() {
-        assertThatThrownBy(() -> say(ALICE, chat.id(), "   "))
+        assertThatThrownBy(() -> say(ALICE, chat.id(), "   ", null))
                 .isInstanceOfSatisfying(ValidationException.class, e -> {
                     assertThat(e.field()).isEqualTo("content");
                     assertThat(e.reason()).isEqualTo(ValidationException.Reason.BLANK);
@@ -149,7 +278,6 @@ class SendMessageServiceTest {
         assertThatThrownBy(() -> new SendMessageCommand(ALICE, chat.id(), null, Optional.empty()))
                 .isInstanceOfSatisfying(ValidationException.class,
                         e -> assertThat(e.reason()).isEqualTo(ValidationException.Reason.REQUIRED));
-        // exactly at the limit, counted in code points (a CJK text of 4000 characters is fine)
         assertThat(new SendMessageCommand(ALICE, chat.id(), "好".repeat(SendMessageCommand.MAX_CONTENT_LENGTH),
                 Optional.empty()).content()).hasSize(SendMessageCommand.MAX_CONTENT_LENGTH);
     }

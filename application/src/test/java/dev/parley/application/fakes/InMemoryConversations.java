@@ -74,6 +74,40 @@ public final class InMemoryConversations implements Conversations {
         throw new IllegalStateException("no message " + id);
     }
 
+    @Override
+    public synchronized boolean appendIfKeyUnused(Message userMessage) {
+        if (findByIdempotencyKey(userMessage.chatId(), userMessage.idempotencyKey().orElseThrow()).isPresent()) {
+            return false;
+        }
+        append(userMessage);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<Message> findByIdempotencyKey(ChatId chatId, String idempotencyKey) {
+        return messages.stream()
+                .filter(m -> m.chatId().equals(chatId) && m.idempotencyKey().equals(Optional.of(idempotencyKey)))
+                .findFirst();
+    }
+
+    @Override
+    public synchronized Optional<Message> findReplyTo(MessageId userMessageId) {
+        return messages.stream().filter(m -> m.replyTo().equals(Optional.of(userMessageId))).findFirst();
+    }
+
+    /** Claims FAILED messages only; this fake keeps no update times, so nothing is ever stale. */
+    @Override
+    public synchronized boolean claimForRetry(MessageId userMessageId, Instant now, Instant staleBefore) {
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            if (m.id().equals(userMessageId) && m.status() == MessageStatus.FAILED) {
+                messages.set(i, m.withStatus(MessageStatus.PENDING, Optional.empty()));
+                return true;
+            }
+        }
+        return false;
+    }
+
     public synchronized List<Message> all() {
         return List.copyOf(messages);
     }

@@ -27,6 +27,26 @@ public interface Conversations {
     /** Stores a new message and moves the chat's last activity to the message's time. */
     void append(Message message);
 
+    /**
+     * Stores a new user message unless the chat already has one under the same idempotency key.
+     *
+     * @return {@code true} when stored; {@code false} when the key was taken (nothing is stored)
+     */
+    boolean appendIfKeyUnused(Message userMessage);
+
+    /** The user message stored under {@code idempotencyKey} in the chat, if any. */
+    Optional<Message> findByIdempotencyKey(ChatId chatId, String idempotencyKey);
+
+    /** The assistant message answering {@code userMessageId}, if any. */
+    Optional<Message> findReplyTo(MessageId userMessageId);
+
+    /**
+     * Claims a user message for another generation: atomically moves it to PENDING if it is FAILED,
+     * or PENDING but untouched since before {@code staleBefore} (its request died). At most one of
+     * several concurrent callers gets {@code true}.
+     */
+    boolean claimForRetry(MessageId userMessageId, Instant now, Instant staleBefore);
+
     /** Records the outcome of a user message's generation: completed, or failed with a code. */
     void markUserMessage(MessageId id, MessageStatus status, Optional<ErrorCode> code,
             Instant at);

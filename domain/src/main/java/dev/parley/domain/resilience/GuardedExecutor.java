@@ -65,8 +65,18 @@ public final class GuardedExecutor {
      */
     public <T> CompletionStage<GuardedResult<T>> execute(
             ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attempt) {
+        return execute(chatId, attempt, AttemptListener.NONE);
+    }
+
+    /**
+     * Like {@link #execute(ChatId, Function)}, and also tells {@code requestListener} about this
+     * request's attempts (after the executor's own listener), e.g. to correlate them with a request id.
+     */
+    public <T> CompletionStage<GuardedResult<T>> execute(
+            ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attempt,
+            AttemptListener requestListener) {
         GuardedRun<T> run = new GuardedRun<>(this, Objects.requireNonNull(chatId, "chatId"),
-                Objects.requireNonNull(attempt, "attempt"));
+                Objects.requireNonNull(attempt, "attempt"), Objects.requireNonNull(requestListener, "requestListener"));
         run.start();
         return run.result();
     }

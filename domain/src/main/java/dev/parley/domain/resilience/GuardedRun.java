@@ -31,6 +31,7 @@ final class GuardedRun<T> {
     private final GuardedExecutor ex;
     private final ChatId chatId;
     private final Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn;
+    private final AttemptListener requestListener;
     private final CompletableFuture<GuardedResult<T>> result = new CompletableFuture<>();
     private final List<Long> backoffMs = new ArrayList<>(4);
     private final Instant start;
@@ -38,7 +39,9 @@ final class GuardedRun<T> {
     private int attempts;
     private ParleyException lastFailure;
 
-    GuardedRun(GuardedExecutor ex, ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn) {
+    GuardedRun(GuardedExecutor ex, ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn,
+               AttemptListener requestListener) {
+        this.requestListener = requestListener;
         this.ex = ex;
         this.chatId = chatId;
         this.attemptFn = attemptFn;
@@ -180,9 +183,15 @@ final class GuardedRun<T> {
 
     private void report(int number, Outcome outcome, ErrorCode code, Duration latency, Duration backoff,
                         BreakerState.Kind state) {
+        AttemptReport attemptReport = new AttemptReport(chatId, number, outcome, code, latency, backoff != null,
+                backoff == null ? Duration.ZERO : backoff, state);
+        notify(ex.listener, attemptReport);
+        notify(requestListener, attemptReport);
+    }
+
+    private static void notify(AttemptListener listener, AttemptReport attemptReport) {
         try {
-            ex.listener.onAttempt(new AttemptReport(chatId, number, outcome, code, latency, backoff != null,
-                    backoff == null ? Duration.ZERO : backoff, state));
+            listener.onAttempt(attemptReport);
         } catch (RuntimeException e) {
             Thread thread = Thread.currentThread();
             thread.getUncaughtExceptionHandler().uncaughtException(thread, e);

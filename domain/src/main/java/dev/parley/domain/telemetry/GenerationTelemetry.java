@@ -1,0 +1,32 @@
+package dev.parley.domain.telemetry;
+
+import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.resilience.AttemptReport;
+import dev.parley.domain.retry.RetryMeta;
+
+/**
+ * Port: what the send-a-message use case reports for observability ({@code chat_generation_attempt},
+ * {@code chat_generation_completed}). Implementations must never record message content, and must
+ * be quick: they are called on request and scheduler threads.
+ */
+public interface GenerationTelemetry {
+    GenerationTelemetry NONE = new GenerationTelemetry() {
+        @Override
+        public void attempt(String requestId, AttemptReport report) {
+        }
+
+        @Override
+        public void completed(String requestId, ChatId chatId, ErrorCode failure, RetryMeta meta, boolean replayed) {
+        }
+    };
+
+    /** One generation attempt of a request ended (or was refused by the breaker). */
+    void attempt(String requestId, AttemptReport report);
+
+    /**
+     * A request ended: {@code failure} is {@code null} on success; {@code meta} is {@code null} when no
+     * generation was tried (e.g. moderation, balance, a replayed turn).
+     */
+    void completed(String requestId, ChatId chatId, ErrorCode failure, RetryMeta meta, boolean replayed);
+}
