@@ -54,6 +54,20 @@ final class EmbeddedDatabase {
         }
     }
 
+    /** Stops every embedded server this JVM started (tests; production relies on the shutdown hook). */
+    static void stopAll() {
+        for (Path dir : RUNNING.keySet()) {
+            EmbeddedDatabase db = RUNNING.remove(dir);
+            if (db != null) {
+                try {
+                    db.postgres.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not stop the embedded PostgreSQL in " + dir, e);
+                }
+            }
+        }
+    }
+
     int port() {
         return postgres.getPort();
     }

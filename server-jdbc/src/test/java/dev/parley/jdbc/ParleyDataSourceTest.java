@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,11 @@ class ParleyDataSourceTest {
 
     @TempDir
     Path tmp;
+
+    @AfterEach
+    void stopServersBeforeTheirDirectoriesAreDeleted() {
+        EmbeddedDatabase.stopAll();
+    }
 
     @Test
     void startsEmbeddedPostgresWhenNoUrlIsConfiguredAndKeepsDataAcrossUses() throws Exception {

@@ -151,10 +151,12 @@ class ConversationsJpaAdapterTest {
             return null;
         });
 
-        assertThat(PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em).findReplyTo(question.id())))
-                .map(Message::content).contains("a");
-        assertThat(PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em).findReplyTo(answer.id())))
-                .isEmpty();
+        Optional<Message> reply = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).findReplyTo(question.id()));
+        Optional<Message> replyToTheReply = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).findReplyTo(answer.id()));
+        assertThat(reply).map(Message::content).contains("a");
+        assertThat(replyToTheReply).isEmpty();
     }
 
     @Test

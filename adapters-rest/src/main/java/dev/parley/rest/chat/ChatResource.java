@@ -114,7 +114,7 @@ public class ChatResource {
         try {
             SendMessageCommand command = new SendMessageCommand(currentUser.id(),
                     new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
-                    Optional.ofNullable(idempotencyKey));
+                    Optional.ofNullable(idempotencyKey).filter(k -> !k.isBlank()), info.requestId());
             sendMessage.send(command).whenComplete((turn, error) -> {
                 if (error == null) {
                     response.resume(Response.status(Response.Status.CREATED)

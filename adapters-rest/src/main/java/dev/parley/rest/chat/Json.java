@@ -5,6 +5,7 @@ import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.retry.RetryMeta;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -56,12 +57,25 @@ public final class Json {
     public record MessagePageJson(List<MessageJson> items, int offset, int limit, Integer nextOffset) {
     }
 
-    /** The success body of {@code POST /api/chats/{chatId}/messages}. */
+    /** What it took to get a reply: attempts, the waits between them, the chat's breaker state. */
+    public record RetryMetaJson(int attempts, int retries, List<Long> backoffMs, long totalDurationMs,
+            String breakerState) {
+        public static RetryMetaJson of(RetryMeta meta) {
+            return new RetryMetaJson(meta.attempts(), meta.retries(), meta.backoffMs(), meta.totalDurationMs(),
+                    meta.breakerState());
+        }
+    }
+
+    /**
+     * The success body of {@code POST /api/chats/{chatId}/messages}. {@code replayed} is present (true)
+     * when the turn was completed earlier under the same idempotency key and nothing new was charged.
+     */
     public record ChatGenerationSuccess(MessageJson userMessage, MessageJson assistantMessage, long tokensCharged,
-            long tokenBalance) {
+            long tokenBalance, RetryMetaJson retryMeta, Boolean replayed) {
         static ChatGenerationSuccess of(ChatTurn turn) {
             return new ChatGenerationSuccess(MessageJson.of(turn.userMessage()), MessageJson.of(turn.assistantMessage()),
-                    turn.tokensCharged(), turn.tokenBalance());
+                    turn.tokensCharged(), turn.tokenBalance(), RetryMetaJson.of(turn.retryMeta()),
+                    turn.replayed() ? Boolean.TRUE : null);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.parley.application.chat.SendMessageService;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatService;
 import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.application.persona.ListPersonasService;
 import dev.parley.application.persona.ListPersonasUseCase;
 import dev.parley.application.user.ViewProfileService;
@@ -18,11 +19,14 @@ import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.domain.persona.Personas;
+import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.Users;
+import dev.parley.rest.telemetry.JsonLogTelemetry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
+import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -71,10 +75,15 @@ public class UseCaseConfiguration {
     @Produces
     @ApplicationScoped
     SendMessageUseCase sendMessage(Conversations conversations, Personas personas, TokenWallet wallet,
-            ReplyGenerator generator, UnitOfWork unitOfWork, IdGenerator ids, Clock clock,
+            ReplyGenerator generator, UnitOfWork unitOfWork, JsonLogTelemetry telemetry, GuardedExecutor guarded,
+            IdGenerator ids, Clock clock,
             @ConfigProperty(name = "parley.tokens.cost-per-reply", defaultValue = "1") long costPerReply,
             @ConfigProperty(name = "parley.ai.history-limit", defaultValue = "20") int historyLimit) {
-        return new SendMessageService(conversations, personas, wallet, generator, unitOfWork, ids, clock,
-                new SendMessageService.Settings(costPerReply, historyLimit));
+        // a PENDING turn older than the whole retry budget (plus a margin) belongs to a dead request
+        Duration staleAfter = guarded.policy().deadline().plusSeconds(30);
+        return new SendMessageService(
+                new SendMessageService.Ports(conversations, personas, wallet, generator, new RuleBasedModeration(),
+                        unitOfWork, telemetry),
+                guarded, ids, clock, new SendMessageService.Settings(costPerReply, historyLimit, staleAfter));
     }
 }

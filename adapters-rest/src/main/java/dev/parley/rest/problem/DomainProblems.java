@@ -4,6 +4,10 @@ import dev.parley.application.chat.SendMessageFailedException;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
+import dev.parley.domain.retry.RetryMeta;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -54,8 +58,23 @@ public final class DomainProblems {
         if (e instanceof SendMessageFailedException failed) {
             problem = problem.with("chatId", failed.chatId().value()).with("userMessageId",
                     failed.userMessageId().value());
+            if (failed.retryMeta().isPresent()) {
+                problem = problem.with("retryMeta", json(failed.retryMeta().get()));
+            }
         }
         return problem;
+    }
+
+    private static JsonObject json(RetryMeta meta) {
+        JsonArrayBuilder backoff = Json.createArrayBuilder();
+        meta.backoffMs().forEach(backoff::add);
+        return Json.createObjectBuilder()
+                .add("attempts", meta.attempts())
+                .add("retries", meta.retries())
+                .add("backoffMs", backoff)
+                .add("totalDurationMs", meta.totalDurationMs())
+                .add("breakerState", meta.breakerState())
+                .build();
     }
 
     /** The problem for anything unexpected: a bare 500 that reveals nothing of the cause. */

@@ -18,7 +18,7 @@ class SendMessageIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofMinutes(3));
+        api.awaitReady(Duration.ofSeconds(60));
         Db.topUpDemoUser(50);
     }
 

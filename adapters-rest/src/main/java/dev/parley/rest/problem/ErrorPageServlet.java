@@ -1,0 +1,41 @@
+package dev.parley.rest.problem;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The container's error page (see {@code web.xml}): whatever fails outside JAX-RS (an unknown
+ * path, a servlet-level failure) is answered with the same problem+json as the API, never HTML.
+ */
+@WebServlet(name = "problem-error-page", urlPatterns = "/parley-error")
+public class ErrorPageServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object statusAttribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = statusAttribute instanceof Integer code ? code : 500;
+        Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        RequestInfo original = RequestInfo.from(request);
+        RequestInfo info = new RequestInfo(original.requestId(), original.locale(),
+                path instanceof String p ? p : original.path());
+        Problem problem = TransportProblems.forStatus(status, info.locale());
+        Response built = ProblemResponses.toResponse(problem, info);
+
+        response.setStatus(built.getStatus());
+        for (Map.Entry<String, List<Object>> header : built.getHeaders().entrySet()) {
+            for (Object value : header.getValue()) {
+                response.addHeader(header.getKey(), String.valueOf(value));
+            }
+        }
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write((String) built.getEntity());
+    }
+}
