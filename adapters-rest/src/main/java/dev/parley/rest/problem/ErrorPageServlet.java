@@ -31,10 +31,13 @@ public class ErrorPageServlet extends HttpServlet {
 
         response.setStatus(built.getStatus());
         for (Map.Entry<String, List<Object>> header : built.getHeaders().entrySet()) {
-            for (Object value : header.getValue()) {
-                response.addHeader(header.getKey(), String.valueOf(value));
+            if (!header.getKey().equalsIgnoreCase("Content-Type")) {
+                for (Object value : header.getValue()) {
+                    response.setHeader(header.getKey(), String.valueOf(value));
+                }
             }
         }
+        response.setContentType(ProblemResponses.PROBLEM_JSON);
         response.setCharacterEncoding("UTF-8");
         response.getWriter().write((String) built.getEntity());
     }

@@ -30,7 +30,11 @@ public final class Db {
                 if (arg instanceof String s && s.length() == 36 && s.charAt(8) == '-') {
                     arg = UUID.fromString(s);
                 }
-                ps.setObject(i + 1, arg);
+                if (arg instanceof String[] array) {
+                    ps.setArray(i + 1, c.createArrayOf("text", array));
+                } else {
+                    ps.setObject(i + 1, arg);
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 List<Map<String, Object>> out = new ArrayList<>();
@@ -54,6 +58,18 @@ public final class Db {
 
     public static long demoBalance() {
         return scalar("select token_balance from users where id = ?", Api.DEMO_USER);
+    }
+
+    /** Sets the demo user's balance. */
+    public static void setDemoBalance(long balance) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "update users set token_balance = ? where id = ?")) {
+            ps.setLong(1, balance);
+            ps.setObject(2, UUID.fromString(Api.DEMO_USER));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Gives the demo user at least {@code atLeast} tokens (other tests spend them). */
