@@ -1,0 +1,61 @@
+package dev.parley.ai.fault;
+
+import dev.parley.ai.telemetry.Telemetry;
+import dev.parley.domain.error.ParleyException;
+import dev.parley.domain.generation.GeneratedReply;
+import dev.parley.domain.generation.GenerationRequest;
+import dev.parley.domain.generation.ReplyGenerator;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The debug decorator of DESIGN §6 around the real provider: before each attempt it consults the
+ * chat's armed plan ({@link FaultPlans}), then chaos mode ({@link ChaosMode}); a chosen fault fails
+ * the attempt at once with that kind's {@link ParleyException} (so the domain's retries, breaker and
+ * the REST mapping all run for real) and is logged as one {@code debug_fault_injected} event. Any
+ * other attempt goes to the provider unchanged.
+ *
+ * <p>Only {@link FaultInjection#decorate} builds it, and only when debug fault injection is enabled.
+ * Thread-safe.
+ */
+final class FaultInjectingReplyGenerator implements ReplyGenerator {
+    private final ReplyGenerator provider;
+    private final FaultPlans plans;
+    private final ChaosMode chaos;
+    private final Telemetry telemetry;
+
+    FaultInjectingReplyGenerator(ReplyGenerator provider, FaultPlans plans, ChaosMode chaos, Telemetry telemetry) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.plans = Objects.requireNonNull(plans, "plans");
+        this.chaos = Objects.requireNonNull(chaos, "chaos");
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+    }
+
+    @Override
+    public CompletionStage<GeneratedReply> generate(GenerationRequest request) {
+        Optional<FaultPlans.Injection> planned = plans.next(request.chatId()).filter(i -> i.kind().isAiFault());
+        if (planned.isPresent()) {
+            FaultPlans.Injection injection = planned.get();
+            return inject(request, injection.kind(), "header", injection.attempt());
+        }
+        Optional<FaultKind> drawn = chaos.draw();
+        if (drawn.isPresent()) {
+            return inject(request, drawn.get(), "chaos", 0);
+        }
+        return provider.generate(request);
+    }
+
+    private CompletionStage<GeneratedReply> inject(GenerationRequest request, FaultKind kind, String source, int attempt) {
+        ParleyException failure = kind.failure(source);
+        telemetry.event("debug_fault_injected", Telemetry.fields(
+                "chat", telemetry.chatHash(request.chatId()),
+                "kind", kind.headerName(),
+                "code", failure.code().name(),
+                "source", source,
+                "attempt", attempt > 0 ? attempt : null,
+                "retryAfterMs", failure.retryAfter().map(d -> d.toMillis()).orElse(null)));
+        return CompletableFuture.failedFuture(failure);
+    }
+}

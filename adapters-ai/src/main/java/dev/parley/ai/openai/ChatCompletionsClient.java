@@ -1,0 +1,104 @@
+package dev.parley.ai.openai;
+
+import dev.parley.ai.telemetry.Redaction;
+import dev.parley.ai.telemetry.Telemetry;
+import dev.parley.domain.error.ParleyException;
+import dev.parley.domain.generation.GeneratedReply;
+import dev.parley.domain.generation.GenerationRequest;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+
+/**
+ * One attempt at a chat completion over HTTP: {@code POST {base-url}/v1/chat/completions} with the
+ * persona's system prompt and the recent history ({@link ChatPrompt}), the answer mapped to a reply
+ * or a {@link ParleyException} ({@link ChatCompletionsResponses}). It does not retry and holds no
+ * state between calls; thread-safe.
+ *
+ * <p>Why the JDK's {@link HttpClient} and not MicroProfile Rest Client: {@code sendAsync} is
+ * non-blocking end to end, the adapter needs the raw status, headers and body of every outcome
+ * (429 hints, error bodies to redact, malformed JSON) rather than a typed-interface abstraction that
+ * turns them into exceptions, it adds no Liberty feature ({@code mpRestClient}) to the server, and it
+ * runs unchanged in plain JUnit tests against WireMock.
+ *
+ * <p>The request's own timeout ({@code requestTimeout}) abandons the exchange; inside Liberty the
+ * fault-tolerance {@code @Timeout} of {@link OpenAiCalls} answers the caller first. A provider that
+ * refuses the request (4xx other than 408/429) is reported once as an {@code ai_provider_rejected}
+ * event with its message redacted; the key is only ever written to the {@code Authorization} header.
+ */
+public final class ChatCompletionsClient {
+    private final HttpClient http;
+    private final OpenAiSettings settings;
+    private final Duration requestTimeout;
+    private final Clock clock;
+    private final Telemetry telemetry;
+
+    public ChatCompletionsClient(HttpClient http, OpenAiSettings settings, Duration requestTimeout, Clock clock,
+            Telemetry telemetry) {
+        this.http = Objects.requireNonNull(http, "http");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+    }
+
+    /**
+     * Starts the attempt and returns at once. The stage completes with the reply or exceptionally
+     * with a {@link ParleyException} (never wrapped), on the HTTP client's thread.
+     */
+    public CompletionStage<GeneratedReply> complete(GenerationRequest request) {
+        CompletableFuture<GeneratedReply> result = new CompletableFuture<>();
+        HttpRequest httpRequest;
+        try {
+            httpRequest = httpRequest(request);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(ChatCompletionsResponses.transportFailure(e));
+            return result;
+        }
+        http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .whenComplete((response, error) -> {
+                    try {
+                        if (error != null) {
+                            result.completeExceptionally(ChatCompletionsResponses.transportFailure(error));
+                        } else {
+                            result.complete(ChatCompletionsResponses.reply(response, settings.model(), clock));
+                        }
+                    } catch (ProviderRejectedException rejected) {
+                        report(rejected, response);
+                        result.completeExceptionally(rejected);
+                    } catch (ParleyException failure) {
+                        result.completeExceptionally(failure);
+                    } catch (RuntimeException unexpected) {
+                        result.completeExceptionally(ChatCompletionsResponses.transportFailure(unexpected));
+                    }
+                });
+        return result;
+    }
+
+    private HttpRequest httpRequest(GenerationRequest request) {
+        String body = ChatPrompt.body(settings.model(), request, settings.maxHistoryChars()).toString();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.chatCompletionsUri())
+                .timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        settings.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
+        return builder.build();
+    }
+
+    private void report(ProviderRejectedException rejected, HttpResponse<String> response) {
+        String detail = ChatCompletionsResponses.errorMessage(response.body())
+                .map(message -> settings.apiKey().map(key -> message.replace(key, "[key]")).orElse(message))
+                .map(Redaction::scrub)
+                .orElse("");
+        telemetry.event(Level.WARNING, "ai_provider_rejected", Telemetry.fields(
+                "status", rejected.status(), "model", settings.model(), "detail", detail));
+    }
+}

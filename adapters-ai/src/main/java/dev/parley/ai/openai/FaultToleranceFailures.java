@@ -1,0 +1,53 @@
+package dev.parley.ai.openai;
+
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.error.ParleyException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+/**
+ * Translates what a guarded attempt failed with into the domain's taxonomy: a
+ * {@link ParleyException} passes unchanged; the fault-tolerance exceptions become
+ * <ul>
+ * <li>{@link TimeoutException}: {@code AI_PROVIDER_TIMEOUT};</li>
+ * <li>{@link CircuitBreakerOpenException}: {@code AI_PROVIDER_UNAVAILABLE}, retry after the breaker's
+ * delay (the longest it can still be open);</li>
+ * <li>{@link BulkheadException}: {@code AI_PROVIDER_UNAVAILABLE}, retry after {@link #BULKHEAD_RETRY_AFTER}
+ * (capacity frees up as soon as one call ends);</li>
+ * </ul>
+ * and anything else {@code INTERNAL_ERROR}.
+ */
+final class FaultToleranceFailures {
+    /** The retry hint when every upstream slot and queue place is taken. */
+    static final Duration BULKHEAD_RETRY_AFTER = Duration.ofSeconds(1);
+
+    private FaultToleranceFailures() {
+    }
+
+    static ParleyException translate(Throwable error, Duration breakerDelay) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ParleyException parley) {
+            return parley;
+        }
+        if (cause instanceof TimeoutException) {
+            return new ParleyException(ErrorCode.AI_PROVIDER_TIMEOUT,
+                    "the AI provider did not answer within the attempt timeout (fault-tolerance timeout)", null, cause);
+        }
+        if (cause instanceof CircuitBreakerOpenException) {
+            return new ParleyException(ErrorCode.AI_PROVIDER_UNAVAILABLE,
+                    "the provider-wide circuit breaker is open", breakerDelay, cause);
+        }
+        if (cause instanceof BulkheadException) {
+            return new ParleyException(ErrorCode.AI_PROVIDER_UNAVAILABLE,
+                    "too many concurrent AI provider calls (bulkhead full)", BULKHEAD_RETRY_AFTER, cause);
+        }
+        return new ParleyException(ErrorCode.INTERNAL_ERROR, "the AI provider call failed unexpectedly", null, cause);
+    }
+}

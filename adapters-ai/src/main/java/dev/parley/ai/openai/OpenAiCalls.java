@@ -1,0 +1,82 @@
+package dev.parley.ai.openai;
+
+import dev.parley.ai.telemetry.Telemetry;
+import dev.parley.domain.generation.GeneratedReply;
+import dev.parley.domain.generation.GenerationRequest;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.faulttolerance.Asynchronous;
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+
+/**
+ * The upstream call under MicroProfile Fault Tolerance: one attempt, never retried here (retries
+ * are the domain's {@code GuardedExecutor}'s job). Called through its CDI proxy, so that the
+ * interceptors apply; {@link OpenAiReplyGenerator} is the only caller and turns the
+ * fault-tolerance exceptions into the domain's codes.
+ *
+ * <ul>
+ * <li>{@code @Asynchronous} with a {@link CompletionStage}: the policies below apply to the stage's
+ * completion, and no caller's thread waits for the provider;</li>
+ * <li>{@code @Timeout}: an attempt's time ({@code parley.ai.attempt-timeout-ms}, time in the queue
+ * included);</li>
+ * <li>{@code @Bulkhead}: at most {@code parley.ai.openai.max-concurrent-calls} upstream calls in
+ * flight, {@code parley.ai.openai.max-queued-calls} more waiting; beyond that, refused at once;</li>
+ * <li>{@code @CircuitBreaker}: one breaker for the provider, shared by every chat (the domain's
+ * breakers are per chat): it opens when {@code parley.ai.openai.breaker.failure-ratio} of the last
+ * {@code parley.ai.openai.breaker.request-volume} calls failed, and stays open
+ * {@code parley.ai.openai.breaker.delay-ms}. A request the provider rejects (our fault, not its) and
+ * a call the bulkhead refused are not failures of the provider.</li>
+ * </ul>
+ *
+ * <p>The annotation values are only defaults: MicroProfile Fault Tolerance reads
+ * {@code dev.parley.ai.openai.OpenAiCalls/complete/Timeout/value} and friends from MicroProfile
+ * Config, and this module's {@code META-INF/microprofile-config.properties} binds each of them to
+ * the documented {@code parley.*} key with a property expression.
+ */
+@ApplicationScoped
+@Typed(OpenAiCalls.class)
+public class OpenAiCalls {
+    @Inject
+    OpenAiConfiguration configuration;
+
+    @Inject
+    Telemetry telemetry;
+
+    private ChatCompletionsClient client;
+
+    @PostConstruct
+    void init() {
+        OpenAiSettings settings = configuration.settings();
+        Duration attemptTimeout = configuration.attemptTimeout();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(attemptTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        client = new ChatCompletionsClient(http, settings, attemptTimeout.plusMillis(OpenAiDefaults.HTTP_GRACE_MS),
+                Clock.systemUTC(), telemetry);
+    }
+
+    /** One attempt; the stage fails with a {@code ParleyException} or a fault-tolerance exception. */
+    @Asynchronous
+    @Timeout(value = OpenAiDefaults.ATTEMPT_TIMEOUT_MS, unit = ChronoUnit.MILLIS)
+    @Bulkhead(value = OpenAiDefaults.MAX_CONCURRENT_CALLS, waitingTaskQueue = OpenAiDefaults.MAX_QUEUED_CALLS)
+    @CircuitBreaker(requestVolumeThreshold = OpenAiDefaults.BREAKER_REQUEST_VOLUME,
+            failureRatio = OpenAiDefaults.BREAKER_FAILURE_RATIO,
+            delay = OpenAiDefaults.BREAKER_DELAY_MS, delayUnit = ChronoUnit.MILLIS,
+            successThreshold = 1,
+            skipOn = {ProviderRejectedException.class, BulkheadException.class})
+    public CompletionStage<GeneratedReply> complete(GenerationRequest request) {
+        return client.complete(request);
+    }
+}
