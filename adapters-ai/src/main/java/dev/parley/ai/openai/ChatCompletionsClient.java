@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -71,7 +73,7 @@ public final class ChatCompletionsClient {
                             result.complete(ChatCompletionsResponses.reply(response, settings.model(), clock));
                         }
                     } catch (ProviderRejectedException rejected) {
-                        report(rejected, response);
+                        report(rejected, response, request);
                         result.completeExceptionally(rejected);
                     } catch (ParleyException failure) {
                         result.completeExceptionally(failure);
@@ -93,10 +95,14 @@ public final class ChatCompletionsClient {
         return builder.build();
     }
 
-    private void report(ProviderRejectedException rejected, HttpResponse<String> response) {
+    private void report(ProviderRejectedException rejected, HttpResponse<String> response, GenerationRequest request) {
+        List<String> known = new ArrayList<>();
+        settings.apiKey().ifPresent(known::add);
+        known.add(request.persona().systemPrompt());
+        request.history().forEach(message -> known.add(message.content()));
+        known.add(request.userMessage().content());
         String detail = ChatCompletionsResponses.errorMessage(response.body())
-                .map(message -> settings.apiKey().map(key -> message.replace(key, "[key]")).orElse(message))
-                .map(Redaction::scrub)
+                .map(message -> Redaction.scrub(message, known))
                 .orElse("");
         telemetry.event(Level.WARNING, "ai_provider_rejected", Telemetry.fields(
                 "status", rejected.status(), "model", settings.model(), "detail", detail));

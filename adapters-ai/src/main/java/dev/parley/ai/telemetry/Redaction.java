@@ -1,5 +1,7 @@
 package dev.parley.ai.telemetry;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Function;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
@@ -31,10 +33,25 @@ public final class Redaction {
 
     /** {@code text} without personal data and secrets; {@code null} stays {@code null}. */
     public static String scrub(String text) {
+        return scrub(text, List.of());
+    }
+
+    /**
+     * {@code text} without personal data, secrets, and without any of the {@code known} strings (the
+     * API key, the contents of the messages just sent: whatever the caller knows must not leak if the
+     * other side echoes it). Known strings shorter than 4 characters are left alone.
+     */
+    public static String scrub(String text, Collection<String> known) {
         if (text == null) {
             return null;
         }
-        String result = BEARER.matcher(text).replaceAll("Bearer [redacted]");
+        String result = text;
+        for (String secret : known) {
+            if (secret != null && secret.strip().length() >= 4) {
+                result = result.replace(secret.strip(), "[redacted]");
+            }
+        }
+        result = BEARER.matcher(result).replaceAll("Bearer [redacted]");
         result = SECRET_PAIR.matcher(result).replaceAll("$1$2[redacted]");
         result = PREFIXED_KEY.matcher(result).replaceAll("[key]");
         result = EMAIL.matcher(result).replaceAll("[email]");

@@ -1,0 +1,208 @@
+package dev.parley.ai.fault;
+
+import static dev.parley.ai.testing.Requests.aRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.ai.telemetry.Telemetry;
+import dev.parley.ai.testing.LogCapture;
+import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.error.ParleyException;
+import dev.parley.domain.generation.GeneratedReply;
+import dev.parley.domain.generation.GenerationRequest;
+import dev.parley.domain.generation.ReplyGenerator;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FaultInjectionTest {
+    private static final Telemetry TELEMETRY = Telemetry.withSalt("test-salt");
+
+    @RegisterExtension
+    final LogCapture log = new LogCapture();
+
+    private final ChatId chat = new ChatId(UUID.randomUUID());
+    private final CountingProvider provider = new CountingProvider();
+
+    /** The real provider stand-in: answers every attempt and counts them. */
+    private static final class CountingProvider implements ReplyGenerator {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public CompletionStage<GeneratedReply> generate(GenerationRequest request) {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(new GeneratedReply("real reply", "m"));
+        }
+    }
+
+    private static FaultInjection enabled() {
+        return new FaultInjection(true, ChaosMode.off(), TELEMETRY);
+    }
+
+    private GenerationRequest request() {
+        return aRequest().inChat(chat).asking("a private question");
+    }
+
+    /** Runs {@code n} attempts; each outcome is "ok" or the failure's code. */
+    private static List<String> attempts(ReplyGenerator generator, GenerationRequest request, int n) {
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            try {
+                generator.generate(request).toCompletableFuture().get();
+                outcomes.add("ok");
+            } catch (ExecutionException e) {
+                outcomes.add(((ParleyException) e.getCause()).code().name());
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return outcomes;
+    }
+
+    private static ParleyException failure(CompletionStage<GeneratedReply> stage) {
+        try {
+            stage.toCompletableFuture().get();
+            throw new AssertionError("expected a failure");
+        } catch (ExecutionException e) {
+            return (ParleyException) e.getCause();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"timeout,AI_PROVIDER_TIMEOUT", "unavailable,AI_PROVIDER_UNAVAILABLE", "rate_limited,AI_RATE_LIMITED",
+            "bad_response,AI_BAD_RESPONSE"})
+    void eachKindFailsTheAttemptWithItsCodeWithoutCallingTheProvider(String kind, ErrorCode code) {
+        FaultInjection faults = enabled();
+        ReplyGenerator generator = faults.decorate(provider);
+        faults.armFromHeader(chat, kind);
+
+        ParleyException e = failure(generator.generate(request()));
+
+        assertThat(e.code()).isEqualTo(code);
+        assertThat(provider.calls).hasValue(0);
+        assertThat(log.events("debug_fault_injected")).singleElement().asString()
+                .contains("\"kind\":\"" + kind + "\"", "\"code\":\"" + code + "\"", "\"source\":\"header\"",
+                        "\"chat\":\"" + TELEMETRY.chatHash(chat) + "\"")
+                .doesNotContain(chat.toString(), "a private question");
+    }
+
+    @Test
+    void rateLimitedCarriesAOneSecondHint() {
+        FaultInjection faults = enabled();
+        faults.arm(chat, FaultDirective.always(FaultKind.RATE_LIMITED));
+
+        assertThat(failure(faults.decorate(provider).generate(request())).retryAfter()).contains(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void withoutACountEveryAttemptFails() {
+        FaultInjection faults = enabled();
+        faults.armFromHeader(chat, "unavailable");
+
+        assertThat(attempts(faults.decorate(provider), request(), 5)).containsOnly("AI_PROVIDER_UNAVAILABLE").hasSize(5);
+        assertThat(provider.calls).hasValue(0);
+        assertThat(log.events("debug_fault_injected")).hasSize(5);
+    }
+
+    @Test
+    void withACountTheFirstNAttemptsFailAndTheNextSucceeds() {
+        FaultInjection faults = enabled();
+        faults.armFromHeader(chat, "timeout; count=2");
+
+        assertThat(attempts(faults.decorate(provider), request(), 4))
+                .containsExactly("AI_PROVIDER_TIMEOUT", "AI_PROVIDER_TIMEOUT", "ok", "ok");
+        assertThat(provider.calls).hasValue(2);
+        assertThat(log.events("debug_fault_injected")).hasSize(2);
+        assertThat(log.events("debug_fault_injected").get(1)).contains("\"attempt\":2");
+    }
+
+    @Test
+    void aPlanOnlyAffectsItsChatAndEndsWhenDisarmed() {
+        FaultInjection faults = enabled();
+        ReplyGenerator generator = faults.decorate(provider);
+        faults.armFromHeader(chat, "bad_response");
+
+        assertThat(attempts(generator, aRequest().asking("another chat"), 1)).containsExactly("ok");
+        faults.disarm(chat);
+        assertThat(attempts(generator, request(), 1)).containsExactly("ok");
+    }
+
+    @Test
+    void theDatabaseKindIsNotTheAiAdaptersToInject() {
+        FaultInjection faults = enabled();
+
+        assertThat(faults.armFromHeader(chat, "database")).contains(FaultDirective.always(FaultKind.DATABASE));
+        assertThat(attempts(faults.decorate(provider), request(), 1)).containsExactly("ok");
+        assertThat(log.events("debug_fault_injected")).isEmpty();
+    }
+
+    @Test
+    void whenDisabledTheHeaderIsIgnoredAndReportedOncePerRequest() {
+        FaultInjection faults = new FaultInjection(false, ChaosMode.off(), TELEMETRY);
+        ReplyGenerator generator = faults.decorate(provider);
+
+        assertThat(generator).isSameAs(provider);
+        assertThat(faults.armFromHeader(chat, "timeout")).isEmpty();
+        assertThat(faults.armFromHeader(chat, "not even valid")).isEmpty();
+        assertThat(faults.arm(chat, FaultDirective.always(FaultKind.TIMEOUT))).isFalse();
+
+        assertThat(attempts(generator, request(), 2)).containsExactly("ok", "ok");
+        assertThat(log.events("debug_header_ignored")).hasSize(3)
+                .allSatisfy(line -> assertThat(line).contains(TELEMETRY.chatHash(chat)).doesNotContain(chat.toString()));
+        assertThat(log.events("debug_fault_injected")).isEmpty();
+    }
+
+    @Test
+    void whenEnabledGarbageIsRefusedWithAClearError() {
+        assertThatThrownBy(() -> enabled().armFromHeader(chat, "explode; count=2"))
+                .isInstanceOf(InvalidFaultDirectiveException.class).hasMessageContaining("unknown fault kind 'explode'");
+    }
+
+    @Test
+    void chaosModeInjectsAtItsRateWithASeededRandom() {
+        FaultInjection faults = new FaultInjection(true,
+                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 0.25), new SplittableRandom(2024)), TELEMETRY);
+
+        List<String> outcomes = attempts(faults.decorate(provider), request(), 2_000);
+
+        long failed = outcomes.stream().filter("AI_PROVIDER_UNAVAILABLE"::equals).count();
+        assertThat(failed).isBetween(420L, 580L);
+        assertThat(provider.calls.get()).isEqualTo(2_000 - (int) failed);
+        assertThat(log.events("debug_fault_injected")).hasSize((int) failed)
+                .allSatisfy(line -> assertThat(line).contains("\"source\":\"chaos\""));
+    }
+
+    @Test
+    void chaosModeIsOffWhenDebugIsDisabled() {
+        FaultInjection faults = new FaultInjection(false,
+                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 1.0), new SplittableRandom(1)), TELEMETRY);
+
+        assertThat(attempts(faults.decorate(provider), request(), 3)).containsExactly("ok", "ok", "ok");
+    }
+
+    @Test
+    void aHeaderPlanGoesBeforeChaos() {
+        FaultInjection faults = new FaultInjection(true,
+                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 1.0), new SplittableRandom(1)), TELEMETRY);
+        faults.armFromHeader(chat, "rate_limited; count=1");
+
+        assertThat(attempts(faults.decorate(provider), request(), 2))
+                .containsExactly("AI_RATE_LIMITED", "AI_PROVIDER_UNAVAILABLE");
+        assertThat(Optional.of(faults.enabled())).contains(true);
+    }
+}
