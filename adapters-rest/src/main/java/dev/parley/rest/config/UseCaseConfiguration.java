@@ -1,6 +1,9 @@
 package dev.parley.rest.config;
 
+import dev.parley.ai.fault.FaultInjection;
 import dev.parley.ai.local.LocalReplyGenerator;
+import dev.parley.ai.openai.OpenAiReplyGenerator;
+import dev.parley.ai.provider.AiProviderSettings;
 import dev.parley.application.chat.ListChatsService;
 import dev.parley.application.chat.ListChatsUseCase;
 import dev.parley.application.chat.ReadMessagesService;
@@ -24,6 +27,7 @@ import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.Users;
 import dev.parley.rest.telemetry.JsonLogTelemetry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,10 +40,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class UseCaseConfiguration {
 
+    /**
+     * The AI provider chosen by {@code parley.ai.provider} ({@code local} by default, or {@code openai};
+     * checked at startup by {@link AiProviderSettings}), inside the debug fault-injection decorator
+     * when {@code parley.debug.force-error.enabled} is on.
+     */
     @Produces
     @ApplicationScoped
-    ReplyGenerator replyGenerator(LocalReplyGenerator local) {
-        return local;
+    ReplyGenerator replyGenerator(AiProviderSettings ai, Instance<LocalReplyGenerator> local,
+            Instance<OpenAiReplyGenerator> openAi, FaultInjection faults) {
+        ReplyGenerator provider = switch (ai.provider()) {
+            case LOCAL -> local.get();
+            case OPENAI -> openAi.get();
+        };
+        return faults.decorate(provider);
     }
 
     @Produces

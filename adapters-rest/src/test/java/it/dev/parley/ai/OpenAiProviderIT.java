@@ -1,0 +1,118 @@
+package it.dev.parley.ai;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import it.dev.parley.support.Api;
+import it.dev.parley.support.Db;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.io.StringReader;
+import java.net.URL;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole application with {@code parley.ai.provider=openai}: Arquillian deploys a copy of the
+ * built WAR whose only change is a {@code microprofile-config.properties} pointing the provider at
+ * a WireMock server in this JVM, and the tests use the public API. This proves the composition
+ * root's choice and the adapter's wiring end to end.
+ */
+@ExtendWith(ArquillianExtension.class)
+class OpenAiProviderIT {
+    private static final String PATH = "/v1/chat/completions";
+    private static final WireMockServer PROVIDER = startProvider();
+
+    @ArquillianResource
+    URL base;
+
+    private static WireMockServer startProvider() {
+        WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort());
+        server.start();
+        return server;
+    }
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        WebArchive built = ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/parley.war"));
+        return ShrinkWrap.create(WebArchive.class, "parley-openai.war").merge(built)
+                .addAsResource(new StringAsset(String.join("\n",
+                        "config_ordinal=200",
+                        "parley.ai.provider=openai",
+                        "parley.ai.openai.base-url=http://localhost:" + PROVIDER.port(),
+                        "parley.ai.openai.api-key=sk-it-provider-key-0123456789",
+                        "parley.ai.openai.model=gpt-it",
+                        "parley.ai.attempt-timeout-ms=5000", "")),
+                        "META-INF/microprofile-config.properties");
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        PROVIDER.stop();
+    }
+
+    @BeforeEach
+    void resetProvider() {
+        PROVIDER.resetAll();
+        Db.topUpDemoUser(10);
+    }
+
+    @Test
+    void aMessageIsAnsweredByTheOpenAiCompatibleProvider() {
+        PROVIDER.stubFor(post(urlEqualTo(PATH)).willReturn(okJson("{\"model\":\"gpt-it-2025\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"Aye, straight from the provider!\"}}]}")));
+        Api api = new Api(base.toString());
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+
+        Api.Reply reply = api.post("/api/chats/" + chat + "/messages", "{\"content\":\"Where are we heading?\"}");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        assertThat(reply.json().getJsonObject("assistantMessage").getString("content"))
+                .isEqualTo("Aye, straight from the provider!");
+        PROVIDER.verify(1, postRequestedFor(urlEqualTo(PATH))
+                .withHeader("Authorization", equalTo("Bearer sk-it-provider-key-0123456789")));
+        String sent = PROVIDER.getAllServeEvents().get(0).getRequest().getBodyAsString();
+        try (var reader = Json.createReader(new StringReader(sent))) {
+            JsonObject body = reader.readObject();
+            List<JsonObject> messages = body.getJsonArray("messages").getValuesAs(JsonObject.class);
+            assertThat(body.getString("model")).isEqualTo("gpt-it");
+            assertThat(messages.get(0).getString("role")).isEqualTo("system");
+            assertThat(messages.get(0).getString("content")).contains("Captain Mira");
+            assertThat(messages.get(messages.size() - 1).getString("role")).isEqualTo("user");
+            assertThat(messages.get(messages.size() - 1).getString("content")).isEqualTo("Where are we heading?");
+        }
+    }
+
+    @Test
+    void anUnavailableProviderIsA503ProblemWithoutItsPayload() {
+        PROVIDER.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(503)
+                .withBody("upstream stack trace: secret-internal-host-42")));
+        Api api = new Api(base.toString());
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+
+        Api.Reply reply = api.post("/api/chats/" + chat + "/messages", "{\"content\":\"Anyone there?\"}");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+        assertThat(reply.json().getString("code")).isEqualTo("AI_PROVIDER_UNAVAILABLE");
+        assertThat(reply.body()).doesNotContain("secret-internal-host-42");
+        assertThat(Db.scalar("select count(*) from messages where chat_id = ? and role = 'USER' and status = 'FAILED'", chat))
+                .as("the user message stays, marked failed").isEqualTo(1);
+    }
+}
