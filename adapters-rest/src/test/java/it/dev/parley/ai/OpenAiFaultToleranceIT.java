@@ -205,11 +205,16 @@ class OpenAiFaultToleranceIT {
     @Test
     @Order(5)
     void theProviderWideBreakerOpensAfterFailuresAnswersWithItsDelayAndClosesAgain() {
+        stub(completion("healthy"));
+        for (int i = 0; i < 4; i++) {
+            assertThat(attempt().getBoolean("ok")).as("a window of successes first").isTrue();
+        }
+        PROVIDER.resetAll();
         stub(aResponse().withStatus(500));
         for (int i = 0; i < 4; i++) {
             JsonObject failed = attempt();
-            assertThat(failed.getString("code")).isEqualTo("AI_PROVIDER_UNAVAILABLE");
-            assertThat(failed.getString("message")).contains("HTTP 500");
+            assertThat(failed.getString("code")).as("attempt " + i + ": " + failed).isEqualTo("AI_PROVIDER_UNAVAILABLE");
+            assertThat(failed.getString("message")).as("attempt " + i + ": " + failed).contains("HTTP 500");
         }
 
         JsonObject refused = attempt();
