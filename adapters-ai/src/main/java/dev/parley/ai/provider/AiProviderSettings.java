@@ -34,10 +34,7 @@ public class AiProviderSettings {
 
     void checkAtStartup(@Observes Startup startup) {
         AiProvider chosen = provider();
-        if (chosen == AiProvider.OPENAI) {
-            LOG.info(() -> "AI provider: openai, " + openAi.settings());
-        } else {
-            LOG.info(() -> "AI provider: " + chosen.settingValue());
-        }
+        String details = chosen == AiProvider.OPENAI ? ", " + openAi.settings() + ", " + openAi.attemptTimeout() : "";
+        LOG.info("AI provider: " + chosen.settingValue() + details);
     }
 }

@@ -11,12 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import it.dev.parley.ai.probe.ProbeApplication;
-import it.dev.parley.ai.probe.ProbeResource;
 import it.dev.parley.support.Poll;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
@@ -28,10 +25,6 @@ import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ArchivePath;
-import org.jboss.shrinkwrap.api.Filters;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,27 +71,16 @@ class OpenAiFaultToleranceIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        WebArchive built = ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/parley.war"));
-        WebArchive probe = ShrinkWrap.create(WebArchive.class, "parley-ai-probe.war")
-                .addClasses(ProbeApplication.class, ProbeResource.class)
-                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
-                        + " bean-discovery-mode=\"annotated\"/>"), "beans.xml")
-                .addAsResource(new StringAsset(String.join("\n",
-                        "config_ordinal=200",
-                        "parley.ai.openai.base-url=http://localhost:" + PROVIDER.port(),
-                        "parley.ai.openai.api-key=" + KEY,
-                        "parley.ai.openai.model=gpt-it",
-                        "parley.ai.attempt-timeout-ms=" + ATTEMPT_TIMEOUT_MS,
-                        "parley.ai.openai.max-concurrent-calls=2",
-                        "parley.ai.openai.max-queued-calls=1",
-                        "parley.ai.openai.breaker.request-volume=4",
-                        "parley.ai.openai.breaker.failure-ratio=1.0",
-                        "parley.ai.openai.breaker.delay-ms=" + BREAKER_DELAY_MS, "")),
-                        "META-INF/microprofile-config.properties");
-        for (ArchivePath jar : built.getContent(Filters.include("/WEB-INF/lib/parley-(domain|adapters-ai)-.*\\.jar")).keySet()) {
-            probe.add(built.get(jar).getAsset(), jar);
-        }
-        return probe;
+        return AiArchives.probeWar("parley-ai-probe.war",
+                "parley.ai.openai.base-url=http://localhost:" + PROVIDER.port(),
+                "parley.ai.openai.api-key=" + KEY,
+                "parley.ai.openai.model=gpt-it",
+                "parley.ai.attempt-timeout-ms=" + ATTEMPT_TIMEOUT_MS,
+                "parley.ai.openai.max-concurrent-calls=2",
+                "parley.ai.openai.max-queued-calls=1",
+                "parley.ai.openai.breaker.request-volume=4",
+                "parley.ai.openai.breaker.failure-ratio=1.0",
+                "parley.ai.openai.breaker.delay-ms=" + BREAKER_DELAY_MS);
     }
 
     @AfterAll

@@ -1,0 +1,34 @@
+package it.dev.parley.ai;
+
+import it.dev.parley.ai.probe.ProbeApplication;
+import it.dev.parley.ai.probe.ProbeResource;
+import java.io.File;
+import org.jboss.shrinkwrap.api.ArchivePath;
+import org.jboss.shrinkwrap.api.Filters;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** The small WARs of the AI adapter's integration tests. */
+final class AiArchives {
+    private AiArchives() {
+    }
+
+    /**
+     * A WAR with the {@code adapters-ai} and {@code domain} jars exactly as packaged in the built
+     * {@code parley.war}, the probe resource, and the given MicroProfile Config lines.
+     */
+    static WebArchive probeWar(String name, String... configLines) {
+        WebArchive built = ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/parley.war"));
+        WebArchive probe = ShrinkWrap.create(WebArchive.class, name)
+                .addClasses(ProbeApplication.class, ProbeResource.class)
+                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
+                        + " bean-discovery-mode=\"annotated\"/>"), "beans.xml")
+                .addAsResource(new StringAsset("config_ordinal=200\n" + String.join("\n", configLines) + "\n"),
+                        "META-INF/microprofile-config.properties");
+        for (ArchivePath jar : built.getContent(Filters.include("/WEB-INF/lib/parley-(domain|adapters-ai)-.*\\.jar")).keySet()) {
+            probe.add(built.get(jar).getAsset(), jar);
+        }
+        return probe;
+    }
+}
