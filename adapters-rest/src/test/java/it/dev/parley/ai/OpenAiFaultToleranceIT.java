@@ -11,15 +11,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import it.dev.parley.ai.probe.ProbeResource;
 import it.dev.parley.support.Poll;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -112,8 +117,8 @@ class OpenAiFaultToleranceIT {
             try (var reader = Json.createReader(new StringReader(response.body()))) {
                 return reader.readArray().getValuesAs(JsonObject.class);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -186,6 +191,16 @@ class OpenAiFaultToleranceIT {
 
     @Test
     @Order(5)
+    void theServerLogNeverShowsTheKeyOrTheMessages() throws IOException {
+        String log = Files.readString(Path.of(System.getProperty("parley.it.wlp.home"),
+                "usr", "servers", "parley", "logs", "messages.log"));
+
+        assertThat(log).contains("ai_provider_rejected").doesNotContain(KEY).doesNotContain("0123456789abcdefSECRET")
+                .doesNotContain(ProbeResource.CONTENT).doesNotContain(ProbeResource.CAPTAIN.systemPrompt());
+    }
+
+    @Test
+    @Order(6)
     void theProviderWideBreakerOpensAfterFailuresAnswersWithItsDelayAndClosesAgain() {
         stub(completion("healthy"));
         for (int i = 0; i < 4; i++) {

@@ -43,7 +43,9 @@ import javax.naming.NamingException;
 @Path("generate")
 @ApplicationScoped
 public class ProbeResource {
-    static final Persona CAPTAIN = new Persona(new PersonaId(UUID.fromString("00000000-0000-4000-8000-00000000a001")),
+    /** What the probe's user says (distinctive, so that a test can look for it in the server log). */
+    public static final String CONTENT = "Ahoy, the treasure is under the old oak 7d1f";
+    public static final Persona CAPTAIN = new Persona(new PersonaId(UUID.fromString("00000000-0000-4000-8000-00000000a001")),
             "Captain Mira", "captain", "You are Captain Mira, the cheerful captain of the starship Parley.");
 
     @Inject
@@ -51,7 +53,7 @@ public class ProbeResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public void generate(@QueryParam("n") @DefaultValue("1") int n, @QueryParam("content") @DefaultValue("Ahoy") String content,
+    public void generate(@QueryParam("n") @DefaultValue("1") int n, @QueryParam("content") @DefaultValue(ProbeResource.CONTENT) String content,
             @Suspended AsyncResponse response) {
         ChatId chat = new ChatId(UUID.randomUUID());
         Message question = Message.userMessage(new MessageId(UUID.randomUUID()), chat, content, Optional.empty(), Instant.now());
