@@ -27,7 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Telemetry {
     /** The logger every event is written to. */
-    public static final String LOGGER_NAME = "dev.parley.telemetry";
+    public static final String LOGGER_NAME = "parley.telemetry";
     private static final Logger LOG = Logger.getLogger(LOGGER_NAME);
 
     @Inject

@@ -1,5 +1,6 @@
 package dev.parley.ai.testing;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -13,11 +14,12 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Captures everything written to java.util.logging under {@code dev.parley} during a test, formatted
- * as a log file would show it (message, parameters and stack traces included).
+ * Captures everything written to java.util.logging under {@code dev.parley} and the telemetry
+ * logger ({@code parley.telemetry}) during a test, formatted as a log file would show it (message,
+ * parameters and stack traces included).
  */
 public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
-    private final Logger logger = Logger.getLogger("dev.parley");
+    private final List<Logger> loggers = List.of(Logger.getLogger("dev.parley"), Logger.getLogger("parley.telemetry"));
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
@@ -33,25 +35,29 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
         public void close() {
         }
     };
-    private Level previous;
-    private boolean usedParentHandlers;
+    private final List<Level> previousLevels = new ArrayList<>();
 
     @Override
     public void beforeEach(ExtensionContext context) {
         records.clear();
-        previous = logger.getLevel();
-        usedParentHandlers = logger.getUseParentHandlers();
-        logger.setUseParentHandlers(false);
-        logger.setLevel(Level.ALL);
+        previousLevels.clear();
         handler.setLevel(Level.ALL);
-        logger.addHandler(handler);
+        for (Logger logger : loggers) {
+            previousLevels.add(logger.getLevel());
+            logger.setUseParentHandlers(false);
+            logger.setLevel(Level.ALL);
+            logger.addHandler(handler);
+        }
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        logger.removeHandler(handler);
-        logger.setLevel(previous);
-        logger.setUseParentHandlers(usedParentHandlers);
+        for (int i = 0; i < loggers.size(); i++) {
+            Logger logger = loggers.get(i);
+            logger.removeHandler(handler);
+            logger.setLevel(previousLevels.get(i));
+            logger.setUseParentHandlers(true);
+        }
     }
 
     /** Every captured line, formatted with its stack trace. */
