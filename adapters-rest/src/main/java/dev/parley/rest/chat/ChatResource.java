@@ -20,6 +20,7 @@ import dev.parley.rest.chat.Json.MessageJson;
 import dev.parley.rest.chat.Json.MessagePageJson;
 import dev.parley.rest.chat.Json.SendMessageRequest;
 import dev.parley.rest.chat.Json.StartChatRequest;
+import dev.parley.rest.debug.DebugFaults;
 import dev.parley.rest.problem.DomainProblems;
 import dev.parley.rest.problem.ProblemResponses;
 import dev.parley.rest.problem.RequestInfo;
@@ -67,6 +68,8 @@ public class ChatResource {
     ReadMessagesUseCase readMessages;
     @Inject
     SendMessageUseCase sendMessage;
+    @Inject
+    DebugFaults debugFaults;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -107,15 +110,20 @@ public class ChatResource {
     @Path("{chatId}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
     public void send(@PathParam("chatId") String chatId, SendMessageRequest body,
-            @HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest request,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @HeaderParam(DebugFaults.HEADER) String forceError, @Context HttpServletRequest request,
             @Suspended AsyncResponse response) {
         RequestInfo info = RequestInfo.from(request);
         response.setTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        DebugFaults.Armed armed = DebugFaults.Armed.NOTHING;
         try {
             SendMessageCommand command = new SendMessageCommand(currentUser.id(),
                     new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
                     Optional.ofNullable(idempotencyKey).filter(k -> !k.isBlank()), info.requestId());
+            armed = debugFaults.arm(command.chatId(), forceError);
+            DebugFaults.Armed disarm = armed;
             sendMessage.send(command).whenComplete((turn, error) -> {
+                disarm.close();
                 if (error == null) {
                     response.resume(Response.status(Response.Status.CREATED)
                             .entity(ChatGenerationSuccess.of(turn))
@@ -126,6 +134,7 @@ public class ChatResource {
                 }
             });
         } catch (RuntimeException e) {
+            armed.close();
             response.resume(problem(e, info));
         }
     }

@@ -1,12 +1,13 @@
 package dev.parley.rest.config;
 
+import dev.parley.ai.telemetry.Telemetry;
 import dev.parley.domain.breaker.BreakerConfig;
 import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.resilience.AttemptListener;
 import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.domain.retry.RetryPolicy;
+import dev.parley.persistence.fault.DatabaseFaults;
 import dev.parley.rest.telemetry.JsonLogTelemetry;
-import dev.parley.rest.telemetry.Pseudonyms;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,11 +15,8 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Optional;
 import java.util.Random;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -35,11 +33,15 @@ public class ResilienceConfiguration {
     // @Singleton, not @ApplicationScoped: these are final classes, which CDI cannot proxy
     @Produces
     @Singleton
-    JsonLogTelemetry telemetry(Clock clock,
-            @ConfigProperty(name = "parley.telemetry.salt") Optional<String> salt) {
-        String effectiveSalt = salt.filter(s -> !s.isBlank())
-                .orElseGet(() -> HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
-        return new JsonLogTelemetry(new Pseudonyms(effectiveSalt), clock);
+    JsonLogTelemetry telemetry(Clock clock, Telemetry events) {
+        // one salted hash per chat across every adapter's events (parley.telemetry.salt)
+        return new JsonLogTelemetry(events::chatHash, clock);
+    }
+
+    @Produces
+    @Singleton
+    DatabaseFaults databaseFaults() {
+        return new DatabaseFaults();
     }
 
     @Produces

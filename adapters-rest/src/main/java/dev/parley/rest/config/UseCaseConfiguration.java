@@ -25,6 +25,8 @@ import dev.parley.domain.persona.Personas;
 import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.Users;
+import dev.parley.persistence.fault.DatabaseFaults;
+import dev.parley.persistence.fault.FaultInjectingConversations;
 import dev.parley.rest.telemetry.JsonLogTelemetry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -90,14 +92,15 @@ public class UseCaseConfiguration {
     @ApplicationScoped
     SendMessageUseCase sendMessage(Conversations conversations, Personas personas, TokenWallet wallet,
             ReplyGenerator generator, UnitOfWork unitOfWork, JsonLogTelemetry telemetry, GuardedExecutor guarded,
-            IdGenerator ids, Clock clock,
+            DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, IdGenerator ids, Clock clock,
             @ConfigProperty(name = "parley.tokens.cost-per-reply", defaultValue = "1") long costPerReply,
             @ConfigProperty(name = "parley.ai.history-limit", defaultValue = "20") int historyLimit) {
         // a PENDING turn older than the whole retry budget (plus a margin) belongs to a dead request
         Duration staleAfter = guarded.policy().deadline().plusSeconds(30);
         return new SendMessageService(
-                new SendMessageService.Ports(conversations, personas, wallet, generator, new RuleBasedModeration(),
-                        unitOfWork, telemetry),
+                new SendMessageService.Ports(
+                        new FaultInjectingConversations(conversations, databaseFaults, debugFaults::reportDatabaseFault),
+                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry),
                 guarded, ids, clock, new SendMessageService.Settings(costPerReply, historyLimit, staleAfter));
     }
 }

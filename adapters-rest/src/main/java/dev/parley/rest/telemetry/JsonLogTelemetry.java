@@ -11,6 +11,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Clock;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,11 +24,12 @@ import java.util.logging.Logger;
 public final class JsonLogTelemetry implements GenerationTelemetry, BreakerListener {
     static final Logger LOG = Logger.getLogger("parley.telemetry");
 
-    private final Pseudonyms pseudonyms;
+    private final Function<ChatId, String> chatHash;
     private final Clock clock;
 
-    public JsonLogTelemetry(Pseudonyms pseudonyms, Clock clock) {
-        this.pseudonyms = pseudonyms;
+    /** @param chatHash the salted hash under which a chat appears in every event of the service */
+    public JsonLogTelemetry(Function<ChatId, String> chatHash, Clock clock) {
+        this.chatHash = chatHash;
         this.clock = clock;
     }
 
@@ -35,7 +37,7 @@ public final class JsonLogTelemetry implements GenerationTelemetry, BreakerListe
     public void attempt(String requestId, AttemptReport report) {
         JsonObjectBuilder event = event("chat_generation_attempt")
                 .add("requestId", requestId)
-                .add("chat", pseudonyms.of(report.chatId()))
+                .add("chat", chatHash.apply(report.chatId()))
                 .add("attempt", report.attempt())
                 .add("outcome", report.outcome().name().toLowerCase(java.util.Locale.ROOT))
                 .add("latencyMs", report.latency().toMillis())
@@ -52,7 +54,7 @@ public final class JsonLogTelemetry implements GenerationTelemetry, BreakerListe
     public void completed(String requestId, ChatId chatId, ErrorCode failure, RetryMeta meta, boolean replayed) {
         JsonObjectBuilder event = event("chat_generation_completed")
                 .add("requestId", requestId)
-                .add("chat", pseudonyms.of(chatId))
+                .add("chat", chatHash.apply(chatId))
                 .add("outcome", failure == null ? "succeeded" : "failed")
                 .add("replayed", replayed);
         if (failure != null) {
@@ -73,7 +75,7 @@ public final class JsonLogTelemetry implements GenerationTelemetry, BreakerListe
     @Override
     public void onTransition(CircuitTransition transition) {
         write(event("circuit_state_changed")
-                .add("chat", pseudonyms.of(transition.chatId()))
+                .add("chat", chatHash.apply(transition.chatId()))
                 .add("from", transition.from().kind().name())
                 .add("to", transition.to().kind().name())
                 .add("at", transition.at().toString()));

@@ -10,6 +10,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,7 +25,11 @@ class ChatApiArquillianIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         WebArchive built = ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/parley.war"));
-        return ShrinkWrap.create(WebArchive.class, "parley-arq.war").merge(built);
+        // this copy runs with debug fault injection OFF (the build's server turns it on for the main app);
+        // an application config source with a high ordinal overrides the server's variables
+        return ShrinkWrap.create(WebArchive.class, "parley-arq.war").merge(built)
+                .addAsResource(new StringAsset("config_ordinal=900\nparley.debug.force-error.enabled=false\n"),
+                        "META-INF/microprofile-config.properties");
     }
 
     @ArquillianResource
@@ -44,5 +49,18 @@ class ChatApiArquillianIT {
         assertThat(reply.json().getJsonObject("assistantMessage").getString("content"))
                 .startsWith("Professor Lin：").contains("「你好，教授」");
         assertThat(Db.scalar("select count(*) from messages where chat_id = ?", chat)).isEqualTo(2);
+    }
+
+    @Test
+    void theDebugHeaderIsIgnoredWhenFaultInjectionIsOff() {
+        Api api = new Api(base.toString());
+        Db.topUpDemoUser(10);
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+
+        Api.Reply reply = api.post("/api/chats/" + chat + "/messages", "{\"content\":\"Steady?\"}",
+                "X-Debug-Force-Error", "unavailable");
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+        assertThat(reply.json().getJsonObject("retryMeta").getInt("attempts")).isEqualTo(1);
     }
 }

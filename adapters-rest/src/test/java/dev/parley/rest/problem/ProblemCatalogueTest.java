@@ -1,0 +1,65 @@
+package dev.parley.rest.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.error.ParleyException;
+import dev.parley.domain.error.ValidationException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every code has its DESIGN §5 status, a stable title and a detail in English and in Chinese. */
+class ProblemCatalogueTest {
+    private static final Map<ErrorCode, Integer> DESIGN_STATUS = Map.ofEntries(
+            Map.entry(ErrorCode.VALIDATION_FAILED, 400), Map.entry(ErrorCode.UNAUTHENTICATED, 401),
+            Map.entry(ErrorCode.INSUFFICIENT_TOKENS, 402), Map.entry(ErrorCode.CHAT_NOT_FOUND, 404),
+            Map.entry(ErrorCode.REQUEST_IN_PROGRESS, 409), Map.entry(ErrorCode.IDEMPOTENCY_KEY_REUSED, 422),
+            Map.entry(ErrorCode.MODERATION_BLOCKED, 422), Map.entry(ErrorCode.AI_RATE_LIMITED, 429),
+            Map.entry(ErrorCode.AI_BAD_RESPONSE, 502), Map.entry(ErrorCode.AI_PROVIDER_UNAVAILABLE, 503),
+            Map.entry(ErrorCode.CIRCUIT_OPEN, 503), Map.entry(ErrorCode.DATABASE_UNAVAILABLE, 503),
+            Map.entry(ErrorCode.AI_PROVIDER_TIMEOUT, 504), Map.entry(ErrorCode.INTERNAL_ERROR, 500));
+
+    @Test
+    void everyCodeHasItsStatusATitleAndDetailsInBothLanguages() {
+        assertThat(DESIGN_STATUS).hasSize(ErrorCode.values().length);
+        for (ErrorCode code : ErrorCode.values()) {
+            Problem en = DomainProblems.of(new ParleyException(code, "x"), Locale.ENGLISH);
+            Problem zh = DomainProblems.of(new ParleyException(code, "x"), Locale.CHINESE);
+            assertThat(en.status()).as(code.name()).isEqualTo(DESIGN_STATUS.get(code));
+            assertThat(en.retryable()).as(code.name()).isEqualTo(code.retryable());
+            assertThat(ProblemMessages.title(code.name())).as(code.name()).isNotBlank();
+            assertThat(en.detail()).as(code.name()).isNotBlank().doesNotContainPattern("\\p{IsHan}");
+            assertThat(zh.detail()).as(code.name()).containsPattern("\\p{IsHan}");
+        }
+        for (ValidationException.Reason reason : ValidationException.Reason.values()) {
+            Problem zh = DomainProblems.of(new ValidationException("content", reason, 10), Locale.CHINESE);
+            assertThat(zh.detail()).as(reason.name()).contains("content").containsPattern("\\p{IsHan}");
+        }
+    }
+
+    @Test
+    void retryAfterIsWholeSecondsRoundedUp() {
+        Problem open = DomainProblems.of(new ParleyException(ErrorCode.CIRCUIT_OPEN, "x", Duration.ofMillis(1200)),
+                Locale.ENGLISH);
+        assertThat(open.retryAfterSeconds()).isEqualTo(2);
+        Problem exact = DomainProblems.of(new ParleyException(ErrorCode.AI_RATE_LIMITED, "x", Duration.ofSeconds(3)),
+                Locale.ENGLISH);
+        assertThat(exact.retryAfterSeconds()).isEqualTo(3);
+        Problem tiny = DomainProblems.of(new ParleyException(ErrorCode.CIRCUIT_OPEN, "x", Duration.ofMillis(1)),
+                Locale.ENGLISH);
+        assertThat(tiny.retryAfterSeconds()).as("never 0: a client would retry at once").isEqualTo(1);
+        assertThat(DomainProblems.of(new ParleyException(ErrorCode.CHAT_NOT_FOUND, "x"), Locale.ENGLISH)
+                .retryAfterSeconds()).isEqualTo(-1);
+    }
+
+    @Test
+    void languagesFollowAcceptLanguageAndFallBackToEnglish() {
+        assertThat(Languages.pick("zh-CN,zh;q=0.9,en;q=0.8")).isEqualTo(Locale.CHINESE);
+        assertThat(Languages.pick("fr-FR, en;q=0.5")).isEqualTo(Locale.ENGLISH);
+        assertThat(Languages.pick("de")).isEqualTo(Locale.ENGLISH);
+        assertThat(Languages.pick(";;garbage")).isEqualTo(Locale.ENGLISH);
+        assertThat(Languages.pick(null)).isEqualTo(Locale.ENGLISH);
+    }
+}
