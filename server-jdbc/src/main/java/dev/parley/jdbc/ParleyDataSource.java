@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -21,20 +22,34 @@ import org.postgresql.ds.PGSimpleDataSource;
  *       no configuration at all.</li>
  * </ul>
  *
+ * <p>Before the first connection is handed out it settles whether a pooler such as PgBouncer sits
+ * in between ({@link PgBouncerDisableCache}: probed by {@link PoolerProbe} in {@code auto}, or as
+ * declared) and, when one does, makes every connection safe behind a transaction pooler: no
+ * server-side prepared statements ({@code prepareThreshold=0}) and no pgjdbc statement cache
+ * ({@code preparedStatementCacheQueries=0}). The decision is logged once as {@code db_pool_detected}
+ * and kept for the life of the data source (a changed topology needs a restart). When the database
+ * cannot be reached, the connection attempt fails and the next one decides again.
+ *
  * <p>Liberty pools the connections and manages transactions; this class only creates physical
  * connections. Bean properties are set by Liberty from the {@code <properties>} element before the
  * first connection; afterwards the instance is effectively immutable. Thread-safe.
  */
 public class ParleyDataSource implements DataSource {
+    private static final Logger LOG = Logger.getLogger(ParleyDataSource.class.getName());
+    /** How long the pooler probe waits for a second backend before calling the mode unknown. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
     private volatile String url;
     private volatile String user;
     private volatile String password;
     private volatile String embeddedDataDirectory = "target/embedded-pg";
     private volatile int embeddedPort;
     private volatile int loginTimeoutSeconds = 10;
+    private volatile String pgbouncerDisableCache;
     private volatile PrintWriter logWriter;
 
     private volatile PGSimpleDataSource target;
+    private volatile PoolerReport poolerReport;
 
     @Override
     public Connection getConnection() throws SQLException {
@@ -46,7 +61,7 @@ public class ParleyDataSource implements DataSource {
         return target().getConnection(username, pass);
     }
 
-    private PGSimpleDataSource target() {
+    private PGSimpleDataSource target() throws SQLException {
         PGSimpleDataSource current = target;
         if (current == null) {
             synchronized (this) {
@@ -60,7 +75,47 @@ public class ParleyDataSource implements DataSource {
         return current;
     }
 
-    private PGSimpleDataSource createTarget() {
+    private PGSimpleDataSource createTarget() throws SQLException {
+        PgBouncerDisableCache setting = PgBouncerDisableCache.resolve(pgbouncerDisableCache, System.getenv());
+        PGSimpleDataSource ds = pgjdbcDataSource();
+        boolean pooler;
+        PoolMode mode;
+        String source;
+        if (setting == PgBouncerDisableCache.AUTO) {
+            PGSimpleDataSource probe = pgjdbcDataSource();
+            protect(probe);
+            PoolerProbe.Detection detection = PoolerProbe.detect(probe, PROBE_TIMEOUT);
+            pooler = detection.pooler();
+            mode = detection.mode();
+            source = "detected";
+        } else {
+            pooler = setting == PgBouncerDisableCache.TRUE;
+            mode = PoolMode.UNKNOWN;
+            source = "declared";
+        }
+        if (pooler) {
+            protect(ds);
+        }
+        PoolerReport report = new PoolerReport(pooler, mode, source, setting, pooler, ds.getPrepareThreshold(),
+                ds.getPreparedStatementCacheQueries(), isEmbedded());
+        poolerReport = report;
+        LOG.info(report::toJson);
+        return ds;
+    }
+
+    /**
+     * The settings that are safe behind a transaction pooler, where consecutive transactions of one
+     * connection may run on different backends: a named server-side statement prepared on one
+     * backend would be missing ({@code 26000}), already taken ({@code 42P05}) or another client's
+     * statement ({@code 08P01}, or silently someone else's rows) on the next.
+     */
+    private static void protect(PGSimpleDataSource ds) {
+        ds.setPrepareThreshold(0);
+        ds.setPreparedStatementCacheQueries(0);
+        ds.setPreparedStatementCacheSizeMiB(0);
+    }
+
+    private PGSimpleDataSource pgjdbcDataSource() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         if (isBlank(url)) {
             EmbeddedDatabase embedded = EmbeddedDatabase.at(Path.of(embeddedDataDirectory), embeddedPort);
@@ -80,6 +135,14 @@ public class ParleyDataSource implements DataSource {
         ds.setConnectTimeout(loginTimeoutSeconds);
         ds.setTcpKeepAlive(true);
         return ds;
+    }
+
+    /**
+     * What was decided about the pooler and applied to the connections, or null before the first
+     * successful connection.
+     */
+    public PoolerReport poolerReport() {
+        return poolerReport;
     }
 
     /** True when no external database is configured and the embedded one is used. */
@@ -116,6 +179,18 @@ public class ParleyDataSource implements DataSource {
 
     public void setPassword(String password) {
         this.password = password;
+    }
+
+    /** {@code auto} (default), {@code true} or {@code false}: see {@link PgBouncerDisableCache}. */
+    public void setPgbouncerDisableCache(String value) {
+        if (value != null && !value.isBlank() && !value.trim().startsWith("${")) {
+            PgBouncerDisableCache.parse(value); // refuse a bad value when it is configured, not later
+        }
+        this.pgbouncerDisableCache = value;
+    }
+
+    public String getPgbouncerDisableCache() {
+        return pgbouncerDisableCache;
     }
 
     public void setEmbeddedDataDirectory(String embeddedDataDirectory) {
