@@ -19,6 +19,7 @@ import java.time.Clock;
  * transaction.
  */
 @ApplicationScoped
+@dev.parley.persistence.boundary.TranslateDatabaseFailures
 @Transactional
 public class TokenWalletJpaAdapter implements TokenWallet {
     private EntityManager em;

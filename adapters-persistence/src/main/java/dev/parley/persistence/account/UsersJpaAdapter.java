@@ -11,6 +11,7 @@ import java.util.Optional;
 
 /** {@link Users} over JPA. */
 @ApplicationScoped
+@dev.parley.persistence.boundary.TranslateDatabaseFailures
 @Transactional
 public class UsersJpaAdapter implements Users {
     private EntityManager em;

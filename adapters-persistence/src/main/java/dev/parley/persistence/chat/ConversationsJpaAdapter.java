@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 
 /** {@link Conversations} over JPA. Messages are ordered by their database-assigned sequence. */
 @ApplicationScoped
+@dev.parley.persistence.boundary.TranslateDatabaseFailures
 @Transactional
 public class ConversationsJpaAdapter implements Conversations {
     private EntityManager em;

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 /** {@link Personas} over JPA. */
 @ApplicationScoped
+@dev.parley.persistence.boundary.TranslateDatabaseFailures
 @Transactional
 public class PersonasJpaAdapter implements Personas {
     private EntityManager em;

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
  * thrown by the work rolls everything back.
  */
 @ApplicationScoped
+@dev.parley.persistence.boundary.TranslateDatabaseFailures
 public class JtaUnitOfWork implements UnitOfWork {
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
