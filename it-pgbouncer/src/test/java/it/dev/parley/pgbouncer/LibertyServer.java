@@ -1,0 +1,96 @@
+package it.dev.parley.pgbouncer;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.parley.pgbouncer.Poll;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Liberty server {@code parley-pgb} the build created (the adapters-rest WAR and the root
+ * server.xml), started by the test with the environment it chooses, so that PostgreSQL and
+ * PgBouncer are up before it.
+ */
+final class LibertyServer implements AutoCloseable {
+    private static final String NAME = "parley-pgb";
+    private final Path wlp = Path.of(System.getProperty("parley.pgb.wlp.home", "target/liberty/wlp"));
+    private final int port = Integer.getInteger("parley.pgb.http.port", 9181);
+    private final HttpClient http = HttpClient.newBuilder()
+            // HTTP/1.1: the JDK client's h2c upgrade requests stall under concurrency on Liberty
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Starts the server with {@code environment} added and returns when /api/me answers 200. */
+    static LibertyServer start(Map<String, String> environment) {
+        LibertyServer server = new LibertyServer();
+        server.run(List.of("start", NAME), environment);
+        if (!Poll.until(Duration.ofSeconds(180), () -> server.status("/api/me") == 200)) {
+            String messages = server.messages();
+            server.close();
+            fail("Liberty never answered on port " + server.port + ":\n" + messages);
+        }
+        return server;
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    /** The server's messages.log so far. */
+    String messages() {
+        try {
+            Path log = wlp.resolve("usr/servers/" + NAME + "/logs/messages.log");
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int status(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private void run(List<String> args, Map<String, String> environment) {
+        List<String> command = new java.util.ArrayList<>(List.of(wlp.resolve("bin/server").toString()));
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().remove("PGBOUNCER_DISABLE_CACHE");
+        pb.environment().remove("PARLEY_DB_PGBOUNCER_DISABLE_CACHE");
+        pb.environment().putAll(environment);
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("'server " + String.join(" ", args) + "' did not return");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        run(List.of("stop", NAME), Map.of());
+    }
+}
