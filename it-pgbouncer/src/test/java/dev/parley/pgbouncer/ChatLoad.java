@@ -133,7 +133,8 @@ final class ChatLoad {
             String content = "turn " + w.index + "/" + i + " " + UUID.randomUUID();
             try {
                 ChatTurn turn = path.sendMessage
-                        .send(new SendMessageCommand(w.user, w.chat, content, Optional.of("k-" + i + "-" + content.hashCode())))
+                        .send(new SendMessageCommand(w.user, w.chat, content, Optional.of("k-" + i + "-" + content.hashCode()),
+                                "load-" + w.index + "-" + i))
                         .toCompletableFuture().join();
                 String problem = check(w, content, turn, expectedBalance - 1);
                 if (problem != null) {

@@ -5,9 +5,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.ai.local.LocalReplyGenerator;
 import dev.parley.application.chat.SendMessageService;
 import dev.parley.application.chat.SendMessageUseCase;
+import dev.parley.application.moderation.RuleBasedModeration;
+import dev.parley.domain.breaker.BreakerConfig;
+import dev.parley.domain.breaker.BreakerListener;
+import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.persona.Personas;
+import dev.parley.domain.resilience.AttemptListener;
+import dev.parley.domain.resilience.GuardedExecutor;
+import dev.parley.domain.resilience.Scheduler;
+import dev.parley.domain.retry.RetryPolicy;
+import dev.parley.domain.telemetry.GenerationTelemetry;
 import dev.parley.domain.token.TokenWallet;
 import dev.parley.jdbc.ParleyDataSource;
 import dev.parley.jdbc.PoolerReport;
@@ -26,7 +35,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -34,7 +48,8 @@ import javax.sql.DataSource;
  * The service's real persistence path outside Liberty: {@link ParleyDataSource} (the class Liberty's
  * {@code jdbc/parley} is built on) → a connection pool (HikariCP standing in for Liberty's) →
  * Hibernate with the production mappings → the production JPA adapters → the send-message use case
- * with the built-in local reply generator.
+ * (wired as the composition root wires it: rule-based moderation, the per-chat breaker and retry
+ * policy on a scheduler) with the built-in local reply generator.
  *
  * <p>What the container does around the adapters is reproduced here in a few lines: each port call
  * joins the thread's transaction or runs in its own ({@code @Transactional(REQUIRED)}), the unit of
@@ -47,6 +62,7 @@ public final class PersistencePath implements AutoCloseable {
     private final HikariDataSource pool;
     private final EntityManagerFactory emf;
     private final ThreadLocal<EntityManager> current = new ThreadLocal<>();
+    private final ScheduledExecutorService scheduler;
 
     public final Conversations conversations;
     public final Personas personas;
@@ -86,8 +102,23 @@ public final class PersistencePath implements AutoCloseable {
                 return atBoundary(work);
             }
         };
-        this.sendMessage = new SendMessageService(conversations, personas, wallet, new LocalReplyGenerator(),
-                unitOfWork, UUID::randomUUID, clock, new SendMessageService.Settings(1, 20));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-test-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        Scheduler waits = (delay, task) -> {
+            ScheduledFuture<?> f = scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        };
+        GuardedExecutor guarded = new GuardedExecutor(
+                new ChatBreakerRegistry(BreakerConfig.defaults(), clock, BreakerListener.NONE),
+                RetryPolicy.defaults(), waits, clock, new Random(), AttemptListener.NONE);
+        this.sendMessage = new SendMessageService(
+                new SendMessageService.Ports(conversations, personas, wallet, new LocalReplyGenerator(),
+                        new RuleBasedModeration(), unitOfWork, GenerationTelemetry.NONE),
+                guarded, UUID::randomUUID, clock,
+                new SendMessageService.Settings(1, 20, RetryPolicy.defaults().deadline().plusSeconds(30)));
     }
 
     /**
@@ -119,6 +150,7 @@ public final class PersistencePath implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdownNow();
         emf.close();
         pool.close();
     }
