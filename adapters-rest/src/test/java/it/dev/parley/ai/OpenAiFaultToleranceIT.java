@@ -192,8 +192,8 @@ class OpenAiFaultToleranceIT {
     @Test
     @Order(5)
     void theServerLogNeverShowsTheKeyOrTheMessages() throws IOException {
-        String log = Files.readString(Path.of(System.getProperty("parley.it.wlp.home"),
-                "usr", "servers", "parley", "logs", "messages.log"));
+        String log = Files.readString(Path.of(System.getProperty("parley.it.server-dir"),
+                "logs", "messages.log"));
 
         assertThat(log).contains("ai_provider_rejected").doesNotContain(KEY).doesNotContain("0123456789abcdefSECRET")
                 .doesNotContain(ProbeResource.CONTENT).doesNotContain(ProbeResource.CAPTAIN.systemPrompt());

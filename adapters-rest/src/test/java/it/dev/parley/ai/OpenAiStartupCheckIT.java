@@ -25,7 +25,7 @@ class OpenAiStartupCheckIT {
 
     @Test
     void theApplicationFailsToStartNamingTheMissingSettings() throws IOException {
-        Path server = Path.of(System.getProperty("parley.it.wlp.home"), "usr", "servers", "parley");
+        Path server = Path.of(System.getProperty("parley.it.server-dir"));
         Path log = server.resolve("logs").resolve("messages.log");
         Path war = server.resolve("dropins").resolve(APP + ".war");
         long logLengthBefore = Files.size(log);

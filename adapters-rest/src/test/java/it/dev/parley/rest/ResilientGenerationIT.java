@@ -156,7 +156,7 @@ class ResilientGenerationIT {
         send(chat, secret, "X-Debug-Force-Error", "unavailable; count=1");
         send(chat, secret + " again", "X-Debug-Force-Error", "bad_response");
 
-        Path log = Path.of(System.getProperty("parley.it.wlp.home"), "usr/servers/parley/logs/messages.log");
+        Path log = Path.of(System.getProperty("parley.it.server-dir"), "logs", "messages.log");
         String text = Poll.until(Duration.ofSeconds(10), () -> read(log),
                 t -> t.contains("chat_generation_completed"), "telemetry in the server log");
         assertThat(text).contains("\"event\":\"chat_generation_attempt\"").contains("\"code\":\"AI_BAD_RESPONSE\"");
