@@ -119,6 +119,11 @@ class ResilientGenerationIT {
             if (c.status() == 429 || c.status() == 503) {
                 assertThat(reply.header("Retry-After")).as(c.header()).isPresent();
             }
+            if (c.status() == 429) {
+                // the injected rate limit carries a 1 s hint from the "provider": it passes through
+                assertThat(reply.header("Retry-After")).contains("1");
+                assertThat(reply.json().getJsonNumber("retryAfterSeconds").longValue()).isEqualTo(1);
+            }
             assertThat(Db.scalar("select count(*) from messages where chat_id = ? and status = 'FAILED'", chat))
                     .as(c.header()).isEqualTo(1);
         }
