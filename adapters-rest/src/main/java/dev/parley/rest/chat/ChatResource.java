@@ -3,7 +3,9 @@ package dev.parley.rest.chat;
 import dev.parley.application.chat.ListChatsUseCase;
 import dev.parley.application.chat.ReadMessagesQuery;
 import dev.parley.application.chat.ReadMessagesUseCase;
+import dev.parley.application.chat.ChatTurn;
 import dev.parley.application.chat.SendMessageCommand;
+import dev.parley.application.chat.SendMessageFailedException;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatCommand;
 import dev.parley.application.chat.StartChatUseCase;
@@ -11,6 +13,7 @@ import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Message;
+import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
 import dev.parley.domain.persona.PersonaId;
@@ -20,6 +23,7 @@ import dev.parley.rest.chat.Json.MessageJson;
 import dev.parley.rest.chat.Json.MessagePageJson;
 import dev.parley.rest.chat.Json.SendMessageRequest;
 import dev.parley.rest.chat.Json.StartChatRequest;
+import dev.parley.rest.chat.Json.TypingEvent;
 import dev.parley.rest.debug.DebugFaults;
 import dev.parley.rest.problem.DomainProblems;
 import dev.parley.rest.problem.ProblemResponses;
@@ -42,9 +46,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -70,6 +77,8 @@ public class ChatResource {
     SendMessageUseCase sendMessage;
     @Inject
     DebugFaults debugFaults;
+    @Inject
+    ChatEventHub events;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -103,6 +112,21 @@ public class ChatResource {
     }
 
     /**
+     * The chat's events as Server-Sent Events: {@code typing} (a turn started or ended) and
+     * {@code message} (a message was stored or changed status), each with JSON data; a
+     * {@code :connected} comment once the stream is registered, then keep-alive comments. Another
+     * user's chat is 404, as everywhere.
+     */
+    @GET
+    @Path("{chatId}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public void events(@PathParam("chatId") String chatId, @Context SseEventSink sink, @Context Sse sse) {
+        ChatId id = new ChatId(Params.uuid(chatId, "chatId"));
+        readMessages.read(new ReadMessagesQuery(currentUser.id(), id, 0, 1)); // the caller must own the chat
+        events.subscribe(id, sink, sse);
+    }
+
+    /**
      * Sends a message and answers with the reply (201) once it is generated, or with a problem. The
      * request thread is released while the reply is generated.
      */
@@ -122,8 +146,15 @@ public class ChatResource {
                     Optional.ofNullable(idempotencyKey).filter(k -> !k.isBlank()), info.requestId());
             armed = debugFaults.arm(command.chatId(), forceError);
             DebugFaults.Armed disarm = armed;
-            sendMessage.send(command).whenComplete((turn, error) -> {
+            CompletionStage<ChatTurn> turnStage = sendMessage.send(command);
+            // still running: the message is stored and a reply is being generated
+            boolean generating = !turnStage.toCompletableFuture().isDone();
+            if (generating) {
+                events.publish(command.chatId(), "typing", new TypingEvent(command.chatId().value(), true, command.requestId(), null));
+            }
+            turnStage.whenComplete((turn, error) -> {
                 disarm.close();
+                publishOutcome(command, generating, turn, error);
                 if (error == null) {
                     response.resume(Response.status(Response.Status.CREATED)
                             .entity(ChatGenerationSuccess.of(turn))
@@ -139,8 +170,40 @@ public class ChatResource {
         }
     }
 
+    /** Tells the chat's event streams how a turn ended; must never disturb the response. */
+    private void publishOutcome(SendMessageCommand command, boolean generating, ChatTurn turn, Throwable error) {
+        try {
+            ChatId chat = command.chatId();
+            if (error == null) {
+                if (!turn.replayed()) {
+                    events.publish(chat, "message", MessageJson.of(turn.userMessage()));
+                    events.publish(chat, "message", MessageJson.of(turn.assistantMessage()));
+                }
+                if (generating) {
+                    events.publish(chat, "typing", new TypingEvent(chat.value(), false, command.requestId(), null));
+                }
+                return;
+            }
+            if (unwrap(error) instanceof SendMessageFailedException failed
+                    && failed.code() != ErrorCode.REQUEST_IN_PROGRESS) {
+                events.publish(chat, "message", MessageJson.failedUserMessage(failed.userMessageId().value(),
+                        chat.value(), command.content(), failed.code()));
+            }
+            if (generating) {
+                ErrorCode code = unwrap(error) instanceof ParleyException p ? p.code() : ErrorCode.INTERNAL_ERROR;
+                events.publish(chat, "typing", new TypingEvent(chat.value(), false, command.requestId(), code.name()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not publish the events of a turn", e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
     private static Response problem(Throwable error, RequestInfo info) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = unwrap(error);
         if (cause instanceof ParleyException parley) {
             return ProblemResponses.toResponse(DomainProblems.of(parley, info.locale()), info);
         }

@@ -26,12 +26,25 @@ public final class Json {
 
     public record MessageJson(UUID id, UUID chatId, String role, String content, String status, UUID replyTo,
             String errorCode, Instant createdAt) {
+        /** A user message that failed, as the REST layer knows it from the failure (no creation time). */
+        static MessageJson failedUserMessage(UUID id, UUID chatId, String content, ErrorCode code) {
+            return new MessageJson(id, chatId, "user", content, "failed", null, code.name(), null);
+        }
+
         static MessageJson of(Message m) {
             return new MessageJson(m.id().value(), m.chatId().value(), m.role().name().toLowerCase(Locale.ROOT),
                     m.content(), m.status().name().toLowerCase(Locale.ROOT),
                     m.replyTo().map(MessageId::value).orElse(null), m.errorCode().map(ErrorCode::name).orElse(null),
                     m.createdAt());
         }
+    }
+
+    /**
+     * The data of a {@code typing} event: a turn of the chat started ({@code active}) or ended; an
+     * ended turn that failed names its {@code errorCode}. {@code requestId} is the sending request's
+     * id (a client that chose its {@code X-Request-Id} recognises its own turns).
+     */
+    public record TypingEvent(UUID chatId, boolean active, String requestId, String errorCode) {
     }
 
     public record MessagePreviewJson(String role, String content, String status, Instant createdAt) {
