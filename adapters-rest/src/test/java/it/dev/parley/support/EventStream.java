@@ -1,0 +1,143 @@
+package it.dev.parley.support;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A chat's Server-Sent Events ({@code GET /api/chats/{chatId}/events}) read with java.net.http, line
+ * by line as the SSE format defines: {@code event:}/{@code data:} lines up to a blank line make an
+ * event, a line starting with {@code :} is a comment. Waiting is always bounded by a deadline.
+ */
+public final class EventStream implements AutoCloseable {
+    /** An event ({@code name} and {@code data}) or a comment ({@code name} null, the text in {@code data}). */
+    public record Item(String name, String data) {
+        boolean isComment() {
+            return name == null;
+        }
+
+        public JsonObject json() {
+            try (var reader = Json.createReader(new StringReader(data))) {
+                return reader.readObject();
+            }
+        }
+    }
+
+    private final HttpResponse<Stream<String>> response;
+    private final BlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    private final Thread reader;
+
+    private EventStream(HttpResponse<Stream<String>> response) {
+        this.response = response;
+        this.reader = new Thread(this::read, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Opens the chat's stream and returns once the response headers are in. */
+    public static EventStream open(Api api, String chatId) {
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            HttpResponse<Stream<String>> response = http.send(api.request("/api/chats/" + chatId + "/events",
+                    "Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+            return new EventStream(response);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int status() {
+        return response.statusCode();
+    }
+
+    public String contentType() {
+        return response.headers().firstValue("Content-Type").orElse("");
+    }
+
+    private void read() {
+        String name = null;
+        StringBuilder data = new StringBuilder();
+        try (Stream<String> lines = response.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith(":")) {
+                    items.add(new Item(null, line.substring(1).strip()));
+                } else if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        items.add(new Item(name == null ? "message" : name, data.toString()));
+                    }
+                    name = null;
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(5).stripLeading());
+                }
+            }
+        } catch (RuntimeException closed) {
+            // the stream was closed by the test or the server
+        }
+    }
+
+    /** The next event (comments skipped); fails after {@code wait}. */
+    public Item next(Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Item item = poll(until, "an event");
+            if (!item.isComment()) {
+                return item;
+            }
+        }
+    }
+
+    /** The next event, which must be named {@code name}; returns its JSON data. */
+    public JsonObject next(String name, Duration wait) {
+        Item item = next(wait);
+        if (!name.equals(item.name())) {
+            throw new AssertionError("expected a '" + name + "' event, got '" + item.name() + "': " + item.data());
+        }
+        return item.json();
+    }
+
+    /** Waits for a comment with this text, skipping anything before it. */
+    public void awaitComment(String text, Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Item item = poll(until, "the comment ':" + text + "'");
+            if (item.isComment() && item.data().equals(text)) {
+                return;
+            }
+        }
+    }
+
+    private Item poll(long until, String what) {
+        try {
+            Item item = items.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (item == null) {
+                throw new AssertionError(what + " did not arrive in time");
+            }
+            return item;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + what, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        response.body().close();
+        reader.interrupt();
+    }
+}
