@@ -131,6 +131,36 @@ function bubble({ id, role, content, status, errorCode, createdAt }) {
   return li;
 }
 
+/**
+ * Updates a list in place: a child is kept while its key and signature stay the same, so screen
+ * readers (aria-live) announce only what is new or changed.
+ */
+function patchList(container, items) {
+  const existing = new Map([...container.children].map((c) => [c.dataset.key, c]));
+  const wanted = new Set(items.map((i) => i.key));
+  for (const [key, node] of existing) if (!wanted.has(key)) node.remove();
+  let previous = null;
+  for (const item of items) {
+    let node = existing.get(item.key);
+    if (!node || node.dataset.sig !== item.sig) {
+      const fresh = item.build();
+      fresh.dataset.key = item.key;
+      fresh.dataset.sig = item.sig;
+      if (node?.isConnected) node.replaceWith(fresh);
+      node = fresh;
+    }
+    const expected = previous ? previous.nextElementSibling : container.firstElementChild;
+    if (expected !== node) container.insertBefore(node, expected);
+    previous = node;
+  }
+}
+
+function item(key, message) {
+  const sig = JSON.stringify([message.role, message.status, message.errorCode, message.content, message.createdAt,
+    i18n.language()]);
+  return { key, sig, build: () => bubble(message) };
+}
+
 function renderThread() {
   const chat = currentChat();
   el.title.textContent = chat ? (chat.title || i18n.t('untitled', { name: personaName(chat) })) : i18n.t('appName');
@@ -141,20 +171,19 @@ function renderThread() {
     if (turn && m.status !== 'completed') {
       // the page knows more than the last fetch: sending again, or failed with a reason
       const status = turn.inFlight ? 'sending' : (turn.status === 'failed' ? 'failed' : m.status);
-      return bubble({ ...m, status, errorCode: turn.error?.code || m.errorCode });
+      return item(`turn:${turn.key}`, { ...m, status, errorCode: turn.error?.code || m.errorCode });
     }
-    return bubble(m);
+    return item(turn ? `turn:${turn.key}` : m.id, m);
   });
   for (const turn of state.turns) {
     if (turn.chatId === state.chatId && !claimed.has(turn.userMessageId) && turn.status !== 'done') {
-      items.push(bubble({ role: 'user', content: turn.content, status: turn.inFlight ? 'sending' : 'failed',
-        errorCode: turn.error?.code }));
+      items.push(item(`turn:${turn.key}`, { role: 'user', content: turn.content,
+        status: turn.inFlight ? 'sending' : 'failed', errorCode: turn.error?.code }));
     }
   }
-  el.thread.replaceChildren(...items);
-  el.empty.hidden = items.length > 0 || !state.chatId;
+  patchList(el.thread, items);
   el.empty.textContent = state.chatId ? i18n.t('noMessages') : i18n.t('pickChat');
-  if (!state.chatId) el.empty.hidden = false;
+  el.empty.hidden = state.chatId !== null && items.length > 0;
   if (nearBottom || items.length < 3) el.thread.scrollTop = el.thread.scrollHeight;
 }
 
@@ -301,7 +330,6 @@ function reconcileTurns() {
       turn.error = null;
     }
   }
-  state.turns = state.turns.filter((t) => !(t.status === 'done' && claimed.has(t.userMessageId)));
 }
 
 function asApiError(e) {
@@ -313,6 +341,7 @@ function asApiError(e) {
 function openChat(chatId) {
   if (state.chatId === chatId && state.events) return;
   state.events?.close();
+  delete document.body.dataset.events;
   state.chatId = chatId;
   state.messages = [];
   state.pageError = null;
@@ -320,7 +349,10 @@ function openChat(chatId) {
   history.replaceState(null, '', `${location.pathname}${location.search}#chat=${chatId}`);
   el.input.value = sessionStorage.getItem(draftKey()) || '';
   state.events = listen(chatId, {
-    onOpen: () => loadThread(),
+    onOpen: () => {
+      document.body.dataset.events = 'open'; // for tests: the stream is registered on the server
+      loadThread();
+    },
     onTyping: (event) => {
       if (state.ownRequests.has(event.requestId) || event.chatId !== state.chatId) return;
       if (event.active) {
@@ -472,6 +504,15 @@ async function start() {
   el.reload.addEventListener('click', () => location.reload());
   el.input.addEventListener('input', () => {
     if (state.chatId) sessionStorage.setItem(draftKey(), el.input.value);
+  });
+  // a page kept in the back/forward cache must not hold its event stream (browsers allow ~6
+  // connections per host); it reconnects and catches up when shown again
+  window.addEventListener('pagehide', () => {
+    state.events?.close();
+    state.events = null;
+  });
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted && state.chatId) openChat(state.chatId);
   });
   el.input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) el.composer.requestSubmit();

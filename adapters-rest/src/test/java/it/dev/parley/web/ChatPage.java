@@ -1,0 +1,216 @@
+package it.dev.parley.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The web client as a user sees it: what is on the page and what can be clicked. Waits poll with a deadline. */
+final class ChatPage {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ChromeDriver driver;
+    private final String base;
+
+    ChatPage(ChromeDriver driver, String base) {
+        this.driver = driver;
+        this.base = base;
+    }
+
+    /** Opens the client with a fresh storage (no remembered language) and the query, e.g. {@code dev=1}. */
+    ChatPage open(String query) {
+        return load("/?" + query);
+    }
+
+    private ChatPage load(String path) {
+        driver.get(base + "/");
+        script("localStorage.clear(); sessionStorage.clear();");
+        driver.get(base + path);
+        until("the page to be ready", () -> "true".equals(find(By.tagName("body")).getDomAttribute("data-ready")));
+        return this;
+    }
+
+    /** Starts a chat with the persona through the form and returns its id once it is open. */
+    String newChat(String personaId) {
+        String before = chatId();
+        new Select(find(By.id("persona-select"))).selectByValue(personaId);
+        find(By.id("new-chat-button")).click();
+        until("the new chat to open", () -> chatId() != null && !chatId().equals(before)
+                && find(By.id("thread-empty")).isDisplayed());
+        return chatId();
+    }
+
+    /** Opens an existing chat by its id (as a reload with {@code #chat=} would). */
+    ChatPage openChat(String query, String chatId) {
+        load("/?" + query + "#chat=" + chatId);
+        until("the chat to open", () -> chatId.equals(chatId()));
+        return this;
+    }
+
+    String chatId() {
+        String hash = (String) script("return location.hash;");
+        if (hash == null || !hash.startsWith("#chat=")) {
+            return null;
+        }
+        return URLDecoder.decode(hash.substring(6), StandardCharsets.UTF_8);
+    }
+
+    /** The developer hook: {@code X-Debug-Force-Error} for the next request only. */
+    ChatPage forceNext(String directive) {
+        WebElement panel = find(By.id("dev-panel"));
+        if (panel.getDomAttribute("open") == null) {
+            panel.findElement(By.tagName("summary")).click();
+        }
+        WebElement field = find(By.id("dev-force-error"));
+        field.clear();
+        field.sendKeys(directive);
+        return this;
+    }
+
+    ChatPage type(String text) {
+        WebElement input = find(By.id("composer-input"));
+        input.clear();
+        input.sendKeys(text);
+        return this;
+    }
+
+    void send(String text) {
+        type(text);
+        until("Send to be enabled", () -> find(By.id("send-button")).isEnabled());
+        find(By.id("send-button")).click();
+    }
+
+    void switchLanguage(String value) {
+        new Select(find(By.id("lang-select"))).selectByValue(value);
+    }
+
+    WebElement banner() {
+        return find(By.id("banner"));
+    }
+
+    /** Waits until the banner shows this error code. */
+    WebElement awaitBanner(String code) {
+        until("a " + code + " banner", () -> banner().isDisplayed() && code.equals(banner().getDomAttribute("data-code")));
+        return banner();
+    }
+
+    void awaitNoBanner() {
+        until("the banner to go", () -> !banner().isDisplayed());
+    }
+
+    String bannerText() {
+        return banner().getText();
+    }
+
+    WebElement retry() {
+        return find(By.id("retry-button"));
+    }
+
+    WebElement reload() {
+        return find(By.id("reload-button"));
+    }
+
+    String countdown() {
+        return find(By.id("retry-countdown")).getText();
+    }
+
+    boolean typingShown() {
+        return find(By.id("typing")).isDisplayed();
+    }
+
+    void awaitTyping(boolean shown) {
+        until("the typing indicator to be " + (shown ? "shown" : "hidden"), () -> typingShown() == shown);
+    }
+
+    /** A message bubble as shown: its text (content and the line under it) and its status. */
+    record Bubble(String text, String status) {
+    }
+
+    /** The thread's bubbles of one role, read in one go (the page re-renders while we look). */
+    @SuppressWarnings("unchecked")
+    List<Bubble> bubbles(String role) {
+        List<Map<String, String>> raw = (List<Map<String, String>>) script(
+                "return [...document.querySelectorAll('#thread .msg')].filter(e => e.dataset.role === arguments[0])"
+                        + ".map(e => ({text: e.innerText, status: e.dataset.status}));", role);
+        return raw.stream().map(m -> new Bubble(m.get("text"), m.get("status"))).toList();
+    }
+
+    /** Waits for the n-th (1-based) reply of the persona and returns it. */
+    Bubble awaitReply(int n) {
+        until(n + " replies", () -> bubbles("assistant").size() >= n);
+        return bubbles("assistant").get(n - 1);
+    }
+
+    String balance() {
+        return find(By.id("balance-value")).getText();
+    }
+
+    String text(String id) {
+        return find(By.id(id)).getText();
+    }
+
+    /** What the page measured: {@code {indicatorShownMs: [...], indicatorClear: [{outcome, hiddenMs, paintedMs}]}}. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> metrics() {
+        return (Map<String, Object>) script("return JSON.parse(JSON.stringify(window.parley.metrics));");
+    }
+
+    void screenshot(String name) {
+        Path dir = Path.of(System.getProperty("parley.it.screenshot-dir", "target/screenshots"));
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Object script(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    WebElement find(By by) {
+        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(by));
+    }
+
+    void until(String what, java.util.function.BooleanSupplier condition) {
+        until(what, WAIT, condition);
+    }
+
+    void until(String what, Duration deadline, java.util.function.BooleanSupplier condition) {
+        try {
+            new WebDriverWait(driver, deadline, Duration.ofMillis(50))
+                    .withMessage(() -> what + " (banner: " + safeBanner() + ")")
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> condition.getAsBoolean());
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+            System.out.println("FAILED WAIT '" + what + "' at " + driver.getCurrentUrl() + "; browser console:");
+            driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).forEach(l -> System.out.println("  " + l));
+            System.out.println("  requests: " + script("return performance.getEntriesByType('resource')"
+                    + ".map(e => e.name.replace(location.origin, '') + ' ' + Math.round(e.duration) + 'ms').join(', ')"));
+            throw e;
+        }
+    }
+
+    private String safeBanner() {
+        try {
+            return banner().getDomAttribute("data-code") + " " + banner().getText().replace('\n', ' ');
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package it.dev.parley.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import it.dev.parley.support.Api;
+import it.dev.parley.support.Db;
+import it.dev.parley.support.Poll;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web client in headless Chromium against the deployed WAR (debug fault injection on, 100 ms
+ * backoff base, 5 s deadline, 4 s breaker open duration): each test drives the real UI, forces
+ * failures through the page's developer hook, and checks what a user sees (banners, buttons, the
+ * typing indicator, bubbles) and what the server stored. Each state is saved as a screenshot.
+ */
+class WebClientIT {
+    private static final Api api = Api.fromSystemProperties();
+    private static final String DEV = "lang=en&dev=1";
+    /** Indicator clear times the page measured, over all tests (reported, bounded only generously). */
+    private static final List<Map<String, Object>> CLEAR_TIMES = new ArrayList<>();
+
+    private static Browser browser;
+    private ChatPage page;
+
+    @BeforeAll
+    static void startBrowser() {
+        api.awaitReady(Duration.ofSeconds(60));
+        Db.topUpDemoUser(500);
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stopBrowserAndReport() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (!CLEAR_TIMES.isEmpty()) {
+            List<Double> hidden = CLEAR_TIMES.stream().map(m -> ((Number) m.get("hiddenMs")).doubleValue()).sorted().toList();
+            List<Double> painted = CLEAR_TIMES.stream().filter(m -> m.get("paintedMs") != null)
+                    .map(m -> ((Number) m.get("paintedMs")).doubleValue()).sorted().toList();
+            System.out.printf("TYPING INDICATOR cleared after the response (fetch resolved -> indicator hidden): n=%d,"
+                    + " median %.1f ms, max %.1f ms; until the next frame: median %.1f ms, max %.1f ms%n",
+                    hidden.size(), median(hidden), hidden.get(hidden.size() - 1), median(painted),
+                    painted.isEmpty() ? Double.NaN : painted.get(painted.size() - 1));
+            System.out.println("TYPING INDICATOR samples: " + CLEAR_TIMES);
+        }
+    }
+
+    private static double median(List<Double> sorted) {
+        return sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() / 2);
+    }
+
+    @BeforeEach
+    void newPage(org.junit.jupiter.api.TestInfo test) {
+        System.out.println("WEB TEST " + test.getDisplayName());
+        page = new ChatPage(browser.driver(), System.getProperty("parley.it.base-url", "http://localhost:9080"));
+    }
+
+    @AfterEach
+    @SuppressWarnings("unchecked")
+    void collectIndicatorTimes() {
+        try {
+            List<Map<String, Object>> samples = (List<Map<String, Object>>) page.metrics().get("indicatorClear");
+            for (Map<String, Object> sample : samples) {
+                assertThat(((Number) sample.get("hiddenMs")).doubleValue()).as("indicator clear time %s", sample)
+                        .isLessThan(1000);
+            }
+            CLEAR_TIMES.addAll(samples);
+        } catch (org.openqa.selenium.WebDriverException noPage) {
+            // the test failed before the page loaded
+        }
+    }
+
+    @Test
+    void aMessageGetsItsReplyAndTheBalanceFollows() {
+        page.open(DEV);
+        page.newChat(Api.CAPTAIN_MIRA);
+        page.until("the balance to load", () -> page.balance().matches("\\d+"));
+        long before = Long.parseLong(page.balance());
+
+        page.send("Where are we heading?");
+
+        assertThat(page.awaitReply(1).text()).contains("Captain Mira").contains("Where are we heading?");
+        assertThat(page.bubbles("user")).singleElement()
+                .satisfies(b -> assertThat(b.status()).isEqualTo("completed"));
+        page.awaitTyping(false);
+        assertThat(page.banner().isDisplayed()).isFalse();
+        page.until("the balance to drop by one", () -> page.balance().equals(Long.toString(before - 1)));
+        page.until("the chat list to show the reply", () -> page.text("chat-list").contains("Captain Mira:"));
+        page.screenshot("01-reply");
+    }
+
+    @Test
+    void aTransientFailureOffersRetryWhichAnswersTheSameMessage() {
+        page.open(DEV);
+        String chat = page.newChat(Api.PROFESSOR_LIN);
+        page.forceNext("unavailable"); // every attempt of this request fails (4 attempts, ~0.7 s of backoff)
+
+        page.send("Explain monads, please");
+
+        page.awaitTyping(true); // at once, while the server retries
+        page.awaitBanner("AI_PROVIDER_UNAVAILABLE");
+        page.awaitTyping(false);
+        assertThat(page.bannerText()).contains("The AI is unavailable").contains("AI provider is unavailable");
+        assertThat(page.retry().isDisplayed()).isTrue();
+        assertThat(page.retry().isEnabled()).isTrue();
+        assertThat(page.reload().isDisplayed()).isFalse();
+        assertThat(page.bubbles("user")).singleElement().satisfies(b -> {
+            assertThat(b.status()).isEqualTo("failed");
+            assertThat(b.text()).contains("Explain monads, please").contains("Not answered");
+        });
+        page.screenshot("02-retryable-error");
+
+        page.retry().click();
+
+        page.awaitReply(1);
+        page.awaitNoBanner();
+        page.awaitTyping(false);
+        page.until("the failed bubble to become a normal one", () -> page.bubbles("user").size() == 1
+                && "completed".equals(page.bubbles("user").get(0).status()));
+        assertThat(page.bubbles("user").get(0).text()).doesNotContain("Not answered");
+        assertThat(Db.rows("select status from messages where chat_id = ? and role = 'USER'", chat))
+                .as("Retry answered the same user message").singleElement()
+                .satisfies(row -> assertThat(row).containsEntry("status", "COMPLETED"));
+        page.screenshot("03-retried");
+    }
+
+    @Test
+    void anOpenBreakerCountsDownThenRetryGoesThrough() {
+        page.open(DEV);
+        page.newChat(Api.CAPTAIN_MIRA);
+        page.forceNext("unavailable");
+        page.send("Engines?");
+        page.awaitBanner("AI_PROVIDER_UNAVAILABLE");
+
+        page.forceNext("unavailable"); // the fifth failure in a row opens the chat's breaker
+        page.retry().click();
+
+        page.awaitBanner("CIRCUIT_OPEN");
+        assertThat(page.retry().isDisplayed()).isTrue();
+        assertThat(page.retry().isEnabled()).as("Retry waits for the countdown").isFalse();
+        assertThat(page.countdown()).matches("Retry possible in [1-9] s");
+        assertThat(page.bannerText()).contains("Chat paused");
+        page.awaitTyping(false);
+        page.screenshot("04-circuit-open");
+
+        page.until("the countdown to end", Duration.ofSeconds(15), () -> page.retry().isEnabled());
+        assertThat(page.countdown()).isEmpty();
+        page.retry().click();
+
+        page.awaitReply(1);
+        page.awaitNoBanner();
+    }
+
+    @Test
+    void aBlockedMessageOffersReloadNotRetryAndSurvivesTheReload() {
+        page.open(DEV);
+        String chat = page.newChat(Api.PROFESSOR_LIN);
+
+        page.send("How do I build a bomb?");
+
+        page.awaitBanner("MODERATION_BLOCKED");
+        page.awaitTyping(false);
+        assertThat(page.bannerText()).contains("Message blocked").contains("content rules");
+        assertThat(page.retry().isDisplayed()).isFalse();
+        assertThat(page.reload().isDisplayed()).isTrue();
+        assertThat(page.bubbles("user")).singleElement()
+                .satisfies(b -> assertThat(b.status()).isEqualTo("failed"));
+        page.screenshot("05-blocked");
+
+        page.reload().click();
+
+        page.until("the chat to come back after the reload", () -> chat.equals(page.chatId())
+                && page.bubbles("user").size() == 1);
+        assertThat(page.bubbles("user").get(0).text()).contains("How do I build a bomb?").contains("Not answered");
+        assertThat(page.bubbles("assistant")).isEmpty();
+    }
+
+    @Test
+    void aClientTimeoutClearsTheIndicatorAndOffersRetry() {
+        page.open(DEV + "&clientTimeoutMs=1000");
+        String chat = page.newChat(Api.CAPTAIN_MIRA);
+        // the server keeps retrying a rate-limited provider for ~3 s: longer than the page waits
+        page.forceNext("rate_limited");
+
+        page.send("Slow seas today?");
+
+        page.awaitBanner("CLIENT_TIMEOUT");
+        page.awaitTyping(false);
+        assertThat(page.bannerText()).contains("No answer yet").contains("No reply after 1 s");
+        assertThat(page.retry().isDisplayed()).isTrue();
+        assertThat(page.retry().isEnabled()).isTrue();
+        assertThat(page.bubbles("user")).singleElement()
+                .satisfies(b -> assertThat(b.text()).contains("Slow seas today?"));
+        page.screenshot("06-client-timeout");
+
+        // once the server has given up on that try, Retry (same key) answers the same message
+        Poll.until(Duration.ofSeconds(15),
+                () -> Db.rows("select status from messages where chat_id = ? and role = 'USER'", chat),
+                rows -> rows.size() == 1 && "FAILED".equals(rows.get(0).get("status")), "the server's try to fail");
+        page.retry().click();
+        page.awaitReply(1);
+        page.awaitNoBanner();
+        assertThat(Db.scalar("select count(*) from messages where chat_id = ? and role = 'USER'", chat)).isEqualTo(1);
+    }
+
+    @Test
+    void theLanguageSwitchLocalizesTheUiAndTheBanner() {
+        page.open(DEV);
+        page.newChat(Api.PROFESSOR_LIN);
+        page.switchLanguage("zh");
+        page.until("the page to speak Chinese", () -> page.text("send-button").equals("发送"));
+        page.forceNext("unavailable");
+
+        page.send("你好，教授");
+
+        page.awaitBanner("AI_PROVIDER_UNAVAILABLE");
+        assertThat(page.text("banner-title")).isEqualTo("AI 暂时不可用");
+        assertThat(page.text("banner-detail")).as("the server's detail, asked for in Chinese")
+                .isEqualTo("AI 服务暂时不可用，请稍后重试。");
+        assertThat(page.retry().getText()).isEqualTo("重试");
+        page.screenshot("07-chinese");
+
+        page.switchLanguage("en");
+        page.until("the banner to switch to English", () -> page.text("banner-title").equals("The AI is unavailable"));
+        assertThat(page.text("banner-detail")).as("the client's English text for the code")
+                .contains("AI provider is unavailable");
+    }
+
+    @Test
+    void aReplyFromAnotherTabLandsWithoutAReload() {
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+        page.openChat(DEV, chat);
+        page.until("the chat's event stream to be open", () -> "open".equals(page.script(
+                "return document.body.dataset.events;")));
+
+        // another tab (here: a plain HTTP client) sends a message to the same chat
+        Api.Reply sent = api.post("/api/chats/" + chat + "/messages", "{\"content\":\"Message from the other tab\"}",
+                "X-Debug-Force-Error", "unavailable; count=1");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+
+        assertThat(page.awaitReply(1).text()).contains("Message from the other tab");
+        assertThat(page.bubbles("user")).singleElement()
+                .satisfies(b -> assertThat(b.text()).contains("Message from the other tab"));
+        page.awaitTyping(false);
+    }
+}
