@@ -84,7 +84,18 @@ export const api = {
   personas: () => call('GET', '/api/personas'),
   chats: () => call('GET', '/api/chats'),
   startChat: (personaId) => call('POST', '/api/chats', { body: { personaId } }),
-  messages: (chatId) => call('GET', `/api/chats/${encodeURIComponent(chatId)}/messages?limit=200`),
+  /** The whole thread, oldest first, page by page (at most 2,000 messages). */
+  messages: async (chatId) => {
+    const items = [];
+    let offset = 0;
+    let page;
+    do {
+      page = await call('GET', `/api/chats/${encodeURIComponent(chatId)}/messages?offset=${offset}&limit=200`);
+      items.push(...page.data.items);
+      offset = page.data.nextOffset;
+    } while (offset != null && items.length < 2000);
+    return { ...page, data: { items } };
+  },
 
   /**
    * One try of a turn. The idempotency key is the turn's (the same on every retry); the request id

@@ -28,8 +28,7 @@ class ChatEventsIT {
     }
 
     private static Api.Reply send(String chat, String content, String... headers) {
-        return api.post("/api/chats/" + chat + "/messages",
-                "{\"content\":" + jakarta.json.Json.createValue(content) + "}", headers);
+        return api.sendMessage(chat, content, headers);
     }
 
     @Test

@@ -86,6 +86,11 @@ public final class Api {
         return b;
     }
 
+    /** Sends a message to a chat ({@code POST /api/chats/{chatId}/messages}) with optional header pairs. */
+    public Reply sendMessage(String chatId, String content, String... headers) {
+        return post("/api/chats/" + chatId + "/messages", "{\"content\":" + Json.createValue(content) + "}", headers);
+    }
+
     /** Starts a chat with the persona and returns its id. */
     public String newChat(String personaId) {
         Reply created = post("/api/chats", "{\"personaId\":\"" + personaId + "\"}");
