@@ -9,7 +9,6 @@ import dev.parley.application.chat.SendMessageFailedException;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatCommand;
 import dev.parley.application.chat.StartChatUseCase;
-import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Message;
@@ -86,13 +85,11 @@ public class ChatResource {
         if (body == null) {
             throw new ValidationException("personaId", ValidationException.Reason.REQUIRED);
         }
-        Chat chat = startChat.start(new StartChatCommand(currentUser.id(),
+        ChatSummary created = startChat.start(new StartChatCommand(currentUser.id(),
                 new PersonaId(Params.uuid(body.personaId(), "personaId")), Optional.ofNullable(body.title())));
-        ChatSummary summary = listChats.list(currentUser.id()).stream()
-                .filter(s -> s.chat().id().equals(chat.id()))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("created chat not listed"));
-        return Response.created(uriInfo.getAbsolutePathBuilder().path(chat.id().toString()).build()).entity(ChatJson.of(summary)).build();
+        return Response.created(uriInfo.getAbsolutePathBuilder().path(created.chat().id().toString()).build())
+                .entity(ChatJson.of(created))
+                .build();
     }
 
     @GET

@@ -2,6 +2,7 @@ package dev.parley.application.chat;
 
 import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.error.ValidationException;
@@ -10,6 +11,7 @@ import dev.parley.domain.persona.Personas;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 public final class StartChatService implements StartChatUseCase {
     private final Conversations conversations;
@@ -25,13 +27,13 @@ public final class StartChatService implements StartChatUseCase {
     }
 
     @Override
-    public Chat start(StartChatCommand command) {
+    public ChatSummary start(StartChatCommand command) {
         Persona persona = personas.find(command.personaId())
                 .orElseThrow(() -> new ValidationException("personaId", ValidationException.Reason.UNKNOWN));
         Instant now = clock.instant();
         Chat chat = new Chat(new ChatId(ids.next()), command.caller(), persona.id(),
                 command.title().orElse("Chat with " + persona.name()), now, now);
         conversations.create(chat);
-        return chat;
+        return new ChatSummary(chat, persona.name(), Optional.empty());
     }
 }

@@ -43,8 +43,8 @@ class StartChatServiceTest {
 
     @Test
     void startsAChatTitledAfterThePersonaUnlessATitleIsGiven() {
-        Chat untitled = service.start(new StartChatCommand(ALICE, LIN.id(), Optional.of("   ")));
-        Chat titled = service.start(new StartChatCommand(ALICE, LIN.id(), Optional.of("  Homework ")));
+        Chat untitled = service.start(new StartChatCommand(ALICE, LIN.id(), Optional.of("   "))).chat();
+        Chat titled = service.start(new StartChatCommand(ALICE, LIN.id(), Optional.of("  Homework "))).chat();
 
         assertThat(untitled.title()).isEqualTo("Chat with Lin");
         assertThat(titled.title()).isEqualTo("Homework");
@@ -65,7 +65,7 @@ class StartChatServiceTest {
 
     @Test
     void messagesOfAChatAreOnlyReadableByItsOwner() {
-        Chat chat = service.start(new StartChatCommand(ALICE, LIN.id(), Optional.empty()));
+        Chat chat = service.start(new StartChatCommand(ALICE, LIN.id(), Optional.empty())).chat();
         ReadMessagesService read = new ReadMessagesService(conversations);
 
         assertThat(read.read(new ReadMessagesQuery(ALICE, chat.id(), 0, 10))).isEmpty();
