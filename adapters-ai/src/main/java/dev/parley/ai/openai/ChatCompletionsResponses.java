@@ -1,5 +1,7 @@
 package dev.parley.ai.openai;
 
+import dev.parley.domain.common.Failures;
+
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
@@ -18,8 +20,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Maps every upstream outcome to the domain taxonomy (DESIGN §5). Messages are for developers and
@@ -131,10 +131,6 @@ final class ChatCompletionsResponses {
     }
 
     private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+        return Failures.unwrap(error);
     }
 }

@@ -1,10 +1,10 @@
 package dev.parley.ai.openai;
 
+import dev.parley.domain.common.Failures;
+
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
@@ -29,10 +29,7 @@ final class FaultToleranceFailures {
     }
 
     static ParleyException translate(Throwable error, Duration breakerDelay) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Failures.unwrap(error);
         if (cause instanceof ParleyException parley) {
             return parley;
         }

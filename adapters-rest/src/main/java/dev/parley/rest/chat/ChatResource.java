@@ -1,5 +1,7 @@
 package dev.parley.rest.chat;
 
+import dev.parley.domain.common.Failures;
+
 import dev.parley.application.chat.ListChatsUseCase;
 import dev.parley.application.chat.ReadMessagesQuery;
 import dev.parley.application.chat.ReadMessagesUseCase;
@@ -49,7 +51,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -196,7 +197,7 @@ public class ChatResource {
     }
 
     private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return Failures.unwrap(error);
     }
 
     private static Response problem(Throwable error, RequestInfo info) {

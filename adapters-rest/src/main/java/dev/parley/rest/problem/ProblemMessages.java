@@ -29,11 +29,6 @@ public final class ProblemMessages {
         return args.length == 0 ? pattern : new MessageFormat(pattern, locale).format(args);
     }
 
-    /** Whether a detail text exists for {@code key}. */
-    public static boolean hasDetail(String key) {
-        return bundle(Locale.ROOT).containsKey("detail." + key);
-    }
-
     private static String text(Locale locale, String key) {
         try {
             return bundle(locale).getString(key);

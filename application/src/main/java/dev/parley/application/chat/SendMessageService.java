@@ -1,5 +1,7 @@
 package dev.parley.application.chat;
 
+import dev.parley.domain.common.Failures;
+
 import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
@@ -27,7 +29,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -224,10 +225,7 @@ public final class SendMessageService implements SendMessageUseCase {
     }
 
     private static ParleyException unwrap(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Failures.unwrap(error);
         if (cause instanceof ParleyException parley) {
             return parley;
         }

@@ -1,5 +1,7 @@
 package dev.parley.domain.resilience;
 
+import dev.parley.domain.common.Failures;
+
 import dev.parley.domain.breaker.BreakerState;
 import dev.parley.domain.breaker.CircuitOpenException;
 import dev.parley.domain.breaker.Permission;
@@ -15,9 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -160,10 +160,7 @@ final class GuardedRun<T> {
     }
 
     private static ParleyException classify(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Failures.unwrap(error);
         return t instanceof ParleyException parley ? parley
                 : new ParleyException(ErrorCode.INTERNAL_ERROR, "attempt failed with " + t.getClass().getName(), null, t);
     }
