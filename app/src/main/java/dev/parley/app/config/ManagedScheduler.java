@@ -1,4 +1,4 @@
-package dev.parley.rest.config;
+package dev.parley.app.config;
 
 import dev.parley.domain.resilience.Scheduler;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;

@@ -1,4 +1,4 @@
-package dev.parley.rest.config;
+package dev.parley.app.config;
 
 import dev.parley.ai.fault.FaultInjection;
 import dev.parley.ai.local.LocalReplyGenerator;

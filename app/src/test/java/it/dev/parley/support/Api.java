@@ -29,7 +29,7 @@ public final class Api {
 
     /** The API of the server the build started (system property {@code parley.it.base-url}). */
     public static Api fromSystemProperties() {
-        return new Api(System.getProperty("parley.it.base-url", "http://localhost:9080"));
+        return new Api(System.getProperty("parley.it.base-url", "http://localhost:9280"));
     }
 
     /** A response: status, headers, body. */

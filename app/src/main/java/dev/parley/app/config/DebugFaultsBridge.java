@@ -1,4 +1,4 @@
-package dev.parley.rest.config;
+package dev.parley.app.config;
 
 import dev.parley.ai.fault.FaultDirective;
 import dev.parley.ai.fault.FaultInjection;

@@ -1,4 +1,4 @@
-package dev.parley.rest.config;
+package dev.parley.app.config;
 
 import dev.parley.ai.telemetry.Telemetry;
 import dev.parley.domain.breaker.BreakerConfig;

@@ -61,7 +61,7 @@ class WebClientIT {
     @BeforeEach
     void newPage(org.junit.jupiter.api.TestInfo test) {
         System.out.println("WEB TEST " + test.getDisplayName());
-        page = new ChatPage(browser.driver(), System.getProperty("parley.it.base-url", "http://localhost:9080"));
+        page = new ChatPage(browser.driver(), System.getProperty("parley.it.base-url", "http://localhost:9280"));
     }
 
     @AfterEach
