@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.ai.local.LocalReplyGenerator;
 import dev.parley.application.chat.SendMessageService;
+import dev.parley.application.chat.TurnEvents;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.domain.breaker.BreakerConfig;
@@ -116,7 +117,7 @@ public final class PersistencePath implements AutoCloseable {
                 RetryPolicy.defaults(), waits, clock, new Random(), AttemptListener.NONE);
         this.sendMessage = new SendMessageService(
                 new SendMessageService.Ports(conversations, personas, wallet, new LocalReplyGenerator(),
-                        new RuleBasedModeration(), unitOfWork, GenerationTelemetry.NONE),
+                        new RuleBasedModeration(), unitOfWork, GenerationTelemetry.NONE, TurnEvents.NONE),
                 guarded, UUID::randomUUID, clock,
                 new SendMessageService.Settings(1, 20, RetryPolicy.defaults().deadline().plusSeconds(30)));
     }

@@ -9,6 +9,7 @@ import dev.parley.application.chat.ListChatsUseCase;
 import dev.parley.application.chat.ReadMessagesService;
 import dev.parley.application.chat.ReadMessagesUseCase;
 import dev.parley.application.chat.SendMessageService;
+import dev.parley.application.chat.TurnEvents;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatService;
 import dev.parley.application.chat.StartChatUseCase;
@@ -100,7 +101,8 @@ public class UseCaseConfiguration {
         return new SendMessageService(
                 new SendMessageService.Ports(
                         new FaultInjectingConversations(conversations, databaseFaults, debugFaults::reportDatabaseFault),
-                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry),
+                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry,
+                        TurnEvents.NONE), // the event stream hub is wired in once it implements the port
                 guarded, ids, clock, new SendMessageService.Settings(costPerReply, historyLimit, staleAfter));
     }
 }

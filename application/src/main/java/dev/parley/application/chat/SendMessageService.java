@@ -73,7 +73,7 @@ public final class SendMessageService implements SendMessageUseCase {
 
     /** The ports the use case drives. */
     public record Ports(Conversations conversations, Personas personas, TokenWallet wallet, ReplyGenerator generator,
-            Moderation moderation, UnitOfWork unitOfWork, GenerationTelemetry telemetry) {
+            Moderation moderation, UnitOfWork unitOfWork, GenerationTelemetry telemetry, TurnEvents events) {
         public Ports {
             Objects.requireNonNull(conversations, "conversations");
             Objects.requireNonNull(personas, "personas");
@@ -82,6 +82,7 @@ public final class SendMessageService implements SendMessageUseCase {
             Objects.requireNonNull(moderation, "moderation");
             Objects.requireNonNull(unitOfWork, "unitOfWork");
             Objects.requireNonNull(telemetry, "telemetry");
+            Objects.requireNonNull(events, "events");
         }
     }
 

@@ -75,7 +75,7 @@ class SendMessageServiceTest {
                 RetryPolicy.defaults(), scheduler, clock, new Random(1), AttemptListener.NONE);
         service = new SendMessageService(
                 new SendMessageService.Ports(conversations, personas, wallet, generator, new RuleBasedModeration(),
-                        new DirectUnitOfWork(), telemetry),
+                        new DirectUnitOfWork(), telemetry, TurnEvents.NONE),
                 guarded, () -> new UUID(0, sequence.incrementAndGet()), clock,
                 new SendMessageService.Settings(1, 20, Duration.ofMinutes(1)));
     }
