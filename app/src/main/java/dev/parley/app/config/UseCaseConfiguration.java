@@ -34,7 +34,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * The composition root: every use case is built here, by hand, from the ports the adapters provide.
@@ -94,8 +94,7 @@ public class UseCaseConfiguration {
     SendMessageUseCase sendMessage(Conversations conversations, Personas personas, TokenWallet wallet,
             ReplyGenerator generator, UnitOfWork unitOfWork, JsonLogTelemetry telemetry, GuardedExecutor guarded,
             DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, IdGenerator ids, Clock clock,
-            @ConfigProperty(name = "parley.tokens.cost-per-reply", defaultValue = "1") long costPerReply,
-            @ConfigProperty(name = "parley.ai.history-limit", defaultValue = "20") int historyLimit) {
+            @ConfigProperties TurnSettings turn) {
         // a PENDING turn older than the whole retry budget (plus a margin) belongs to a dead request
         Duration staleAfter = guarded.policy().deadline().plusSeconds(30);
         return new SendMessageService(
@@ -103,6 +102,6 @@ public class UseCaseConfiguration {
                         new FaultInjectingConversations(conversations, databaseFaults, debugFaults::reportDatabaseFault),
                         personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry,
                         TurnEvents.NONE), // the event stream hub is wired in once it implements the port
-                guarded, ids, clock, new SendMessageService.Settings(costPerReply, historyLimit, staleAfter));
+                guarded, ids, clock, turn.toSettings(staleAfter));
     }
 }
