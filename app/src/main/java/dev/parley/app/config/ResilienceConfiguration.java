@@ -21,7 +21,7 @@ import java.util.Random;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Builds the resilience core from configuration (DESIGN §9): the per-chat breakers, the retry
+ * Builds the resilience core from configuration (docs/architecture.md#settings): the per-chat breakers, the retry
  * policy, the executor that combines them on Liberty's scheduler, and the telemetry they report to.
  * Bad values fail the deployment at startup with the setting's name, not the first request.
  */
