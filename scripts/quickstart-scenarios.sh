@@ -4,7 +4,7 @@
 # Scenario 8 needs psql (it sets the demo balance to 0 in the embedded database, then back to 100).
 # Replays the quickstart scenarios and prints curl transcripts plus the telemetry lines each produced.
 B=${B:-http://localhost:9080}
-LOG=${LOG:-adapters-rest/target/liberty/wlp/usr/servers/parley/logs/messages.log}
+LOG=${LOG:-app/target/liberty/wlp/usr/servers/parley/logs/messages.log}
 H='Content-Type: application/json'
 mark() { wc -l < "$LOG"; }
 tele() { tail -n +$(( $1 + 1 )) "$LOG" | grep -oE '\{"event":"[a-z_]+".*\}' ; }

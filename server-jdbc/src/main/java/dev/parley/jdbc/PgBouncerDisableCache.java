@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The setting {@code parley.db.pgbouncer-disable-cache}: whether the database connections run with
  * the settings that are safe behind a transaction-pooling PgBouncer (no server-side prepared
- * statements, no JDBC statement cache; DESIGN §7).
+ * statements, no JDBC statement cache; docs/architecture.md#pgbouncer-policy).
  *
  * <ul>
  *   <li>{@link #AUTO} (the default): probe the database at the first connection
@@ -32,7 +32,7 @@ public enum PgBouncerDisableCache {
     public static final String KEY = "parley.db.pgbouncer-disable-cache";
     /** The environment variable in MicroProfile's mapping of {@link #KEY}. */
     public static final String ENV = "PARLEY_DB_PGBOUNCER_DISABLE_CACHE";
-    /** The short environment variable DESIGN §7 accepts as well. */
+    /** The short environment variable accepted as well (docs/architecture.md#pgbouncer-policy). */
     public static final String SHORT_ENV = "PGBOUNCER_DISABLE_CACHE";
 
     /** Resolves the setting from a configured value and the environment, as described above. */

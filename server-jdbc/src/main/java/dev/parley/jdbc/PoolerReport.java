@@ -2,7 +2,7 @@ package dev.parley.jdbc;
 
 /**
  * What {@link ParleyDataSource} decided about the pooler and applied to every connection it makes;
- * logged once as the {@code db_pool_detected} event (DESIGN §7, §8).
+ * logged once as the {@code db_pool_detected} event (docs/architecture.md#pgbouncer-policy, #telemetry).
  *
  * @param pooler whether a pooler sits between Parley and PostgreSQL (detected, or as declared)
  * @param mode the pooling mode, {@link PoolMode#UNKNOWN} when declared or not established

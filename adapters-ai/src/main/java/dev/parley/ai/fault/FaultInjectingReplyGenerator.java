@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The debug decorator of DESIGN §6 around the real provider: before each attempt it consults the
+ * The debug decorator (docs/architecture.md#fault-injection) around the real provider: before each attempt it consults the
  * chat's armed plan ({@link FaultPlans}), then chaos mode ({@link ChaosMode}); a chosen fault fails
  * the attempt at once with that kind's {@link ParleyException} (so the domain's retries, breaker and
  * the REST mapping all run for real) and is logged as one {@code debug_fault_injected} event. Any

@@ -17,7 +17,7 @@ import java.util.random.RandomGenerator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Debug fault injection at the AI adapter's boundary (DESIGN §6), the one entry point for the
+ * Debug fault injection at the AI adapter's boundary (docs/architecture.md#fault-injection), the one entry point for the
  * composition root and the REST layer. The domain knows nothing of it.
  *
  * <p>It is enabled only by {@code parley.debug.force-error.enabled=true} (or the environment

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The faults {@code X-Debug-Force-Error} can ask for (DESIGN §6), by their header names. The AI
+ * The faults {@code X-Debug-Force-Error} can ask for (docs/architecture.md#fault-injection), by their header names. The AI
  * decorator injects the first four; {@link #DATABASE} belongs to the persistence adapter and the AI
  * decorator ignores it.
  */

@@ -22,7 +22,7 @@ import java.time.Clock;
 import java.util.Optional;
 
 /**
- * Maps every upstream outcome to the domain taxonomy (DESIGN §5). Messages are for developers and
+ * Maps every upstream outcome to the domain taxonomy (docs/architecture.md#error-catalogue). Messages are for developers and
  * never contain the provider's payload or the user's content:
  * <ul>
  * <li>2xx with a first choice whose message has non-blank content: the reply; anything else (empty

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Scrubs free text that must be logged (an upstream error message, say) of what may never reach a
- * log (DESIGN §8): e-mail addresses, phone numbers, and key-like strings — {@code sk-...} API keys,
+ * log (docs/architecture.md#telemetry): e-mail addresses, phone numbers, and key-like strings — {@code sk-...} API keys,
  * {@code Bearer} tokens, {@code api_key=...} pairs, long hex and base64 tokens. The result is cut
  * to {@link #MAX_LENGTH} characters. It is a safety net, not a licence: never log user content on
  * the hope that it will be scrubbed.

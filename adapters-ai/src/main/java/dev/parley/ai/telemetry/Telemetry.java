@@ -16,7 +16,7 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Structured telemetry of the AI adapters (DESIGN §8): one JSON object per log line on the
+ * Structured telemetry of the AI adapters (docs/architecture.md#telemetry): one JSON object per log line on the
  * {@value #LOGGER_NAME} logger, e.g. {@code {"event":"debug_fault_injected","chat":"3f2a…","kind":"timeout"}}.
  * Chat ids only appear as salted hashes ({@link #chatHash(ChatId)}); callers pass no content, names
  * or secrets, and free text goes through {@link Redaction} first.

@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * Tells a database that is unreachable, restarting or shedding load apart from a request that is
- * wrong, and translates the former into {@code DATABASE_UNAVAILABLE} (DESIGN §5: 503, retryable,
+ * wrong, and translates the former into {@code DATABASE_UNAVAILABLE} (docs/architecture.md#error-catalogue: 503, retryable,
  * not counted against the AI breaker).
  *
  * <p>Unavailability is, anywhere in the cause chain:

@@ -6,7 +6,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Debug fault injection for the persistence adapter (DESIGN §6, kind {@code database}): armed per
+ * Debug fault injection for the persistence adapter (docs/architecture.md#fault-injection, kind {@code database}): armed per
  * chat for the duration of one request, it makes that request's completing write fail as if the
  * database were unreachable — every time, or only the first {@code count} times. Thread-safe.
  */

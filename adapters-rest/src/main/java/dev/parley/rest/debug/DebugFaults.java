@@ -3,7 +3,7 @@ package dev.parley.rest.debug;
 import dev.parley.domain.chat.ChatId;
 
 /**
- * The REST side of debug fault injection (DESIGN §6): arms what an {@code X-Debug-Force-Error}
+ * The REST side of debug fault injection (docs/architecture.md#fault-injection): arms what an {@code X-Debug-Force-Error}
  * header asks for, for one request of one chat. When debug is disabled the header is ignored (and
  * reported once as {@code debug_header_ignored}).
  */

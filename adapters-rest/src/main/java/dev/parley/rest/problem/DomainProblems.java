@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Turns the core's failures into problems. This is the one place where an {@link ErrorCode} gets
- * its HTTP status (DESIGN §5).
+ * its HTTP status (docs/architecture.md#error-catalogue).
  */
 public final class DomainProblems {
     private static final Map<ErrorCode, Integer> STATUS = new EnumMap<>(ErrorCode.class);

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Every code has its DESIGN §5 status, a stable title and a detail in English and in Chinese. */
+/** Every code has its status (docs/architecture.md#error-catalogue), a stable title and a detail in English and Chinese. */
 class ProblemCatalogueTest {
-    private static final Map<ErrorCode, Integer> DESIGN_STATUS = Map.ofEntries(
+    private static final Map<ErrorCode, Integer> CATALOGUE_STATUS = Map.ofEntries(
             Map.entry(ErrorCode.VALIDATION_FAILED, 400), Map.entry(ErrorCode.UNAUTHENTICATED, 401),
             Map.entry(ErrorCode.INSUFFICIENT_TOKENS, 402), Map.entry(ErrorCode.CHAT_NOT_FOUND, 404),
             Map.entry(ErrorCode.REQUEST_IN_PROGRESS, 409), Map.entry(ErrorCode.IDEMPOTENCY_KEY_REUSED, 422),
@@ -23,11 +23,11 @@ class ProblemCatalogueTest {
 
     @Test
     void everyCodeHasItsStatusATitleAndDetailsInBothLanguages() {
-        assertThat(DESIGN_STATUS).hasSize(ErrorCode.values().length);
+        assertThat(CATALOGUE_STATUS).hasSize(ErrorCode.values().length);
         for (ErrorCode code : ErrorCode.values()) {
             Problem en = DomainProblems.of(new ParleyException(code, "x"), Locale.ENGLISH);
             Problem zh = DomainProblems.of(new ParleyException(code, "x"), Locale.CHINESE);
-            assertThat(en.status()).as(code.name()).isEqualTo(DESIGN_STATUS.get(code));
+            assertThat(en.status()).as(code.name()).isEqualTo(CATALOGUE_STATUS.get(code));
             assertThat(en.retryable()).as(code.name()).isEqualTo(code.retryable());
             assertThat(ProblemMessages.title(code.name())).as(code.name()).isNotBlank();
             assertThat(en.detail()).as(code.name()).isNotBlank().doesNotContainPattern("\\p{IsHan}");

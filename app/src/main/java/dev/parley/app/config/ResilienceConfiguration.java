@@ -18,7 +18,8 @@ import java.util.Random;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
- * Builds the resilience core from configuration ({@link ResilienceSettings}): the per-chat breakers, the retry
+ * Builds the resilience core from configuration ({@link ResilienceSettings}, docs/architecture.md#settings):
+ * the per-chat breakers, the retry
  * policy, the executor that combines them on Liberty's scheduler, and the telemetry they report to.
  * Bad values fail the deployment at startup with the setting's name, not the first request.
  */

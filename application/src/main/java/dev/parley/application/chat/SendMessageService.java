@@ -32,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The send-a-message use case (DESIGN §4).
+ * The send-a-message use case (docs/architecture.md#the-turn-flow).
  *
  * <ol>
  *   <li>The caller must own the chat (another user's chat is CHAT_NOT_FOUND).</li>

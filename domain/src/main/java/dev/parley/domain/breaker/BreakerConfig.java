@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a chat's circuit breaker behaves (DESIGN §3, configuration keys {@code parley.breaker.*}).
+ * How a chat's circuit breaker behaves (docs/architecture.md#circuit-breaker, configuration keys {@code parley.breaker.*}).
  *
  * @param failureThreshold consecutive counted failures that open a CLOSED breaker; at least 1
  * @param openDuration     how long an OPEN breaker refuses calls before it lets probes through;

@@ -1,7 +1,7 @@
 package dev.parley.domain.error;
 
 /**
- * The error taxonomy of Parley (DESIGN §5). Every failure a client can see carries exactly one of
+ * The error taxonomy of Parley (docs/architecture.md#error-catalogue). Every failure a client can see carries exactly one of
  * these codes. A code knows two things about itself: whether the same request may succeed if it
  * is tried again ({@link #retryable()}), and whether a generation attempt that ended with it counts
  * as a failure of the chat's circuit breaker ({@link #countsAgainstBreaker()}).

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a guarded request did, as reported to clients ({@code retryMeta} in DESIGN §4).
+ * What a guarded request did, as reported to clients ({@code retryMeta}; docs/architecture.md#the-turn-flow).
  *
  * @param attempts        attempts actually made (0 when the breaker refused the first one)
  * @param retries         attempts after the first: {@code max(0, attempts - 1)}

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * How a request retries failed attempts (DESIGN §3, configuration keys {@code parley.retry.*}).
+ * How a request retries failed attempts (docs/architecture.md#retry-policy, configuration keys {@code parley.retry.*}).
  * Immutable and thread-safe; randomness (jitter) comes from the generator passed in.
  *
  * <p>Retry number {@code n} (1-based) waits {@code backoffBase × multiplier^(n-1)}, at most
