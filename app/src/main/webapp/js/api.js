@@ -84,18 +84,9 @@ export const api = {
   personas: () => call('GET', '/api/personas'),
   chats: () => call('GET', '/api/chats'),
   startChat: (personaId) => call('POST', '/api/chats', { body: { personaId } }),
-  /** The whole thread, oldest first, page by page (at most 2,000 messages). */
-  messages: async (chatId) => {
-    const items = [];
-    let offset = 0;
-    let page;
-    do {
-      page = await call('GET', `/api/chats/${encodeURIComponent(chatId)}/messages?offset=${offset}&limit=200`);
-      items.push(...page.data.items);
-      offset = page.data.nextOffset;
-    } while (offset != null && items.length < 2000);
-    return { ...page, data: { items } };
-  },
+  /** One page of a chat's messages, oldest first: {items, offset, limit, nextOffset?}. */
+  messages: (chatId, offset, limit) => call('GET',
+    `/api/chats/${encodeURIComponent(chatId)}/messages?offset=${offset}&limit=${limit}`),
 
   /**
    * One try of a turn. The idempotency key is the turn's (the same on every retry); the request id

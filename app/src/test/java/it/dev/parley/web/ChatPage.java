@@ -135,17 +135,50 @@ final class ChatPage {
         until("the typing indicator to be " + (shown ? "shown" : "hidden"), () -> typingShown() == shown);
     }
 
-    /** A message bubble as shown: its text (content and the line under it) and its status. */
-    record Bubble(String text, String status) {
+    /**
+     * A message bubble as shown: its text (content and the line under it), its status, the server's
+     * message id (null while the page does not know it) and whether it is one of this page's own turns.
+     */
+    record Bubble(String text, String status, String id, boolean own) {
     }
 
     /** The thread's bubbles of one role, read in one go (the page re-renders while we look). */
     @SuppressWarnings("unchecked")
     List<Bubble> bubbles(String role) {
-        List<Map<String, String>> raw = (List<Map<String, String>>) script(
+        List<Map<String, Object>> raw = (List<Map<String, Object>>) script(
                 "return [...document.querySelectorAll('#thread .msg')].filter(e => e.dataset.role === arguments[0])"
-                        + ".map(e => ({text: e.innerText, status: e.dataset.status}));", role);
-        return raw.stream().map(m -> new Bubble(m.get("text"), m.get("status"))).toList();
+                        + ".map(e => ({text: e.innerText, status: e.dataset.status, id: e.dataset.id || null,"
+                        + " own: (e.dataset.key || '').startsWith('turn:')}));", role);
+        return raw.stream().map(m -> new Bubble((String) m.get("text"), (String) m.get("status"), (String) m.get("id"),
+                Boolean.TRUE.equals(m.get("own")))).toList();
+    }
+
+    /** From now on, remembers the most user bubbles the thread ever showed at once (see {@link #mostUserBubbles}). */
+    void watchUserBubbles() {
+        script("const count = () => document.querySelectorAll('#thread .msg[data-role=\"user\"]').length;"
+                + "window.mostUserBubbles = count();"
+                + "new MutationObserver(() => { window.mostUserBubbles = Math.max(window.mostUserBubbles, count()); })"
+                + ".observe(document.getElementById('thread'), {childList: true, subtree: true, attributes: true});");
+    }
+
+    long mostUserBubbles() {
+        return ((Number) script("return window.mostUserBubbles;")).longValue();
+    }
+
+    /** The {@code offset} of every request the page made for a page of messages, in order (Resource Timing). */
+    @SuppressWarnings("unchecked")
+    List<Long> messageFetchOffsets() {
+        return ((List<Object>) script("return performance.getEntriesByType('resource')"
+                + ".map(e => new URL(e.name)).filter(u => /\\/messages$/.test(u.pathname) && u.searchParams.has('offset'))"
+                + ".map(u => Number(u.searchParams.get('offset')));"))
+                .stream().map(o -> ((Number) o).longValue()).toList();
+    }
+
+    /** Uncaught script errors (and modules that failed to load) in the browser's console since the last call. */
+    List<String> scriptErrors() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filter(m -> m.contains("Uncaught") || m.contains("module script")).toList();
     }
 
     /** Waits for the n-th (1-based) reply of the persona and returns it. */

@@ -26,7 +26,7 @@ class StaticFilesIT {
 
     @Test
     void scriptsAndStylesHaveTheirTypes() {
-        for (String module : new String[] {"main", "api", "i18n", "realtime", "settings"}) {
+        for (String module : new String[] {"main", "state", "render", "load", "turn", "chat", "api", "i18n", "realtime", "settings"}) {
             Api.Reply script = api.get("/js/" + module + ".js");
             assertThat(script.status()).as(module).isEqualTo(200);
             assertThat(script.header("Content-Type")).as(module)

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +69,7 @@ class WebClientIT {
     @SuppressWarnings("unchecked")
     void collectIndicatorTimes() {
         try {
+            assertThat(page.scriptErrors()).as("uncaught errors in the browser's console").isEmpty();
             List<Map<String, Object>> samples = (List<Map<String, Object>>) page.metrics().get("indicatorClear");
             for (Map<String, Object> sample : samples) {
                 assertThat(((Number) sample.get("hiddenMs")).doubleValue()).as("indicator clear time %s", sample)
@@ -251,5 +253,58 @@ class WebClientIT {
         assertThat(page.bubbles("user")).singleElement()
                 .satisfies(b -> assertThat(b.text()).contains("Message from the other tab"));
         page.awaitTyping(false);
+    }
+
+    @Test
+    void aReplyFromAnotherTabFetchesOnlyWhatIsNew() {
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+        for (String earlier : List.of("First words", "Second words")) {
+            assertThat(api.sendMessage(chat, earlier).status()).isEqualTo(201);
+        }
+        page.openChat(DEV, chat);
+        page.until("the thread to load", () -> page.bubbles("assistant").size() == 2);
+        page.until("the chat's event stream to be open", () -> "open".equals(page.script(
+                "return document.body.dataset.events;")));
+
+        Api.Reply sent = api.post("/api/chats/" + chat + "/messages", "{\"content\":\"Third words, from the other tab\"}",
+                "X-Debug-Force-Error", "unavailable; count=1");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+
+        assertThat(page.awaitReply(3).text()).contains("Third words, from the other tab");
+        page.until("the other tab's message to show", () -> page.bubbles("user").size() == 3);
+        List<Long> offsets = page.messageFetchOffsets();
+        assertThat(offsets).as("the thread was loaded once, from the start").startsWith(0L);
+        assertThat(offsets.subList(1, offsets.size())).as("afterwards only what is new was fetched: %s", offsets)
+                .allSatisfy(offset -> assertThat(offset).isGreaterThanOrEqualTo(4L));
+    }
+
+    @Test
+    void thePagesOwnTurnIsMatchedByIdNotByItsWords() {
+        String chat = api.newChat(Api.PROFESSOR_LIN);
+        page.openChat(DEV, chat);
+        page.until("the chat's event stream to be open", () -> "open".equals(page.script(
+                "return document.body.dataset.events;")));
+        page.watchUserBubbles();
+
+        // another tab sends the same words; its turn waits for a rate-limited provider for a while
+        CompletableFuture<Api.Reply> otherTab = CompletableFuture.supplyAsync(() -> api.post(
+                "/api/chats/" + chat + "/messages", "{\"content\":\"Same words\"}",
+                "X-Debug-Force-Error", "rate_limited; count=2"));
+        page.awaitTyping(true);
+        page.send("Same words");
+
+        page.until("both turns to be answered", Duration.ofSeconds(30), () -> page.bubbles("assistant").size() == 2
+                && page.bubbles("user").stream().allMatch(b -> "completed".equals(b.status())));
+        assertThat(otherTab.join().status()).isEqualTo(201);
+        String own = Db.rows("select id from messages where chat_id = ? and role = 'USER'"
+                + " and idempotency_key is not null", chat).get(0).get("id").toString();
+        String other = Db.rows("select id from messages where chat_id = ? and role = 'USER'"
+                + " and idempotency_key is null", chat).get(0).get("id").toString();
+        assertThat(page.bubbles("user")).as("one bubble per message, the page's own turn on its own message")
+                .extracting(ChatPage.Bubble::id, ChatPage.Bubble::own)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(own, true),
+                        org.assertj.core.groups.Tuple.tuple(other, false));
+        assertThat(page.mostUserBubbles()).as("no message was ever shown twice").isEqualTo(2);
+        assertThat(page.banner().isDisplayed()).isFalse();
     }
 }
