@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * Turns the core's failures into problems. This is the one place where an {@link ErrorCode} gets
- * its HTTP status (DESIGN §5).
+ * its HTTP status (see docs/architecture.md).
  */
 public final class DomainProblems {
     private static final Map<ErrorCode, Integer> STATUS = new EnumMap<>(ErrorCode.class);
@@ -73,7 +73,7 @@ public final class DomainProblems {
                 .add("retries", meta.retries())
                 .add("backoffMs", backoff)
                 .add("totalDurationMs", meta.totalDurationMs())
-                .add("breakerState", meta.breakerState())
+                .add("breakerState", meta.breakerState().name())
                 .build();
     }
 

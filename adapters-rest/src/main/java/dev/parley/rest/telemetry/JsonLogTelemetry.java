@@ -67,7 +67,7 @@ public final class JsonLogTelemetry implements GenerationTelemetry, BreakerListe
                     .add("retries", meta.retries())
                     .add("backoffMs", backoff)
                     .add("totalDurationMs", meta.totalDurationMs())
-                    .add("breakerState", meta.breakerState());
+                    .add("breakerState", meta.breakerState().name());
         }
         write(event);
     }

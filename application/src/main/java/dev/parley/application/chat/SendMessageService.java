@@ -32,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The send-a-message use case (DESIGN §4).
+ * The send-a-message use case (see docs/architecture.md).
  *
  * <ol>
  *   <li>The caller must own the chat (another user's chat is CHAT_NOT_FOUND).</li>
@@ -164,8 +164,7 @@ public final class SendMessageService implements SendMessageUseCase {
         if (existing.status() == MessageStatus.COMPLETED) {
             Message reply = ports.conversations().findReplyTo(existing.id())
                     .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "completed turn without reply"));
-            RetryMeta none = new RetryMeta(0, 0, List.of(), 0,
-                    guarded.breakers().state(command.chatId()).kind().name());
+            RetryMeta none = RetryMeta.noAttempt(guarded.breakers().state(command.chatId()).kind());
             return new Admission(new ChatTurn(existing, reply, settings.costPerReply(),
                     ports.wallet().balance(command.caller()), none, true), null);
         }
