@@ -3,7 +3,7 @@ package dev.parley.rest.debug;
 import dev.parley.domain.chat.ChatId;
 
 /**
- * The REST side of debug fault injection (DESIGN §6): arms what an {@code X-Debug-Force-Error}
+ * The REST side of debug fault injection (see docs/architecture.md): arms what an {@code X-Debug-Force-Error}
  * header asks for, for one request of one chat. When debug is disabled the header is ignored (and
  * reported once as {@code debug_header_ignored}).
  */
@@ -19,10 +19,10 @@ public interface DebugFaults {
     }
 
     /**
-     * Arms the fault for the chat's current request.
+     * Arms the fault for the chat's current request, {@code requestId} (which its telemetry events carry).
      *
      * @throws dev.parley.domain.error.ValidationException when debug is enabled and the header is not
      *         {@code <kind>[; count=<n>]}
      */
-    Armed arm(ChatId chatId, String header);
+    Armed arm(ChatId chatId, String requestId, String header);
 }

@@ -1,13 +1,12 @@
 package dev.parley.app.config;
 
-import dev.parley.ai.telemetry.Telemetry;
 import dev.parley.domain.breaker.BreakerConfig;
+import dev.parley.domain.breaker.BreakerListener;
 import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.resilience.AttemptListener;
 import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.domain.retry.RetryPolicy;
 import dev.parley.persistence.fault.DatabaseFaults;
-import dev.parley.rest.telemetry.JsonLogTelemetry;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +20,8 @@ import java.util.Random;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Builds the resilience core from configuration (DESIGN §9): the per-chat breakers, the retry
- * policy, the executor that combines them on Liberty's scheduler, and the telemetry they report to.
+ * Builds the resilience core from configuration (see docs/architecture.md): the per-chat breakers,
+ * the retry policy and the executor that combines them on Liberty's scheduler.
  * Bad values fail the deployment at startup with the setting's name, not the first request.
  */
 @ApplicationScoped
@@ -33,20 +32,13 @@ public class ResilienceConfiguration {
     // @Singleton, not @ApplicationScoped: these are final classes, which CDI cannot proxy
     @Produces
     @Singleton
-    JsonLogTelemetry telemetry(Clock clock, Telemetry events) {
-        // one salted hash per chat across every adapter's events (parley.telemetry.salt)
-        return new JsonLogTelemetry(events::chatHash, clock);
-    }
-
-    @Produces
-    @Singleton
     DatabaseFaults databaseFaults() {
         return new DatabaseFaults();
     }
 
     @Produces
     @Singleton
-    GuardedExecutor guardedExecutor(Clock clock, JsonLogTelemetry telemetry,
+    GuardedExecutor guardedExecutor(Clock clock, BreakerListener transitions,
             @ConfigProperty(name = "parley.breaker.failure-threshold", defaultValue = "5") int failureThreshold,
             @ConfigProperty(name = "parley.breaker.open-duration-ms", defaultValue = "30000") long openDurationMs,
             @ConfigProperty(name = "parley.breaker.half-open-permits", defaultValue = "1") int halfOpenPermits,
@@ -60,7 +52,7 @@ public class ResilienceConfiguration {
         RetryPolicy retry = setting("parley.retry.*", () -> new RetryPolicy(maxAttempts,
                 Duration.ofMillis(backoffBaseMs), 2.0, Duration.ofMillis(Math.max(backoffCapMs, backoffBaseMs)),
                 jitter, Duration.ofMillis(deadlineMs)));
-        return new GuardedExecutor(new ChatBreakerRegistry(breaker, clock, telemetry), retry,
+        return new GuardedExecutor(new ChatBreakerRegistry(breaker, clock, transitions), retry,
                 new ManagedScheduler(executor), clock, new Random(), AttemptListener.NONE);
     }
 

@@ -124,7 +124,7 @@ public final class SendMessageService implements SendMessageUseCase {
                 throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
             }
             GenerationRequest request = new GenerationRequest(chat.id(), persona,
-                    history(userMessage), userMessage);
+                    history(userMessage), userMessage, Optional.of(command.requestId()));
             return guarded.execute(chat.id(), attempt -> ports.generator().generate(request),
                             report -> ports.telemetry().attempt(command.requestId(), report))
                     .handle((result, error) -> {
