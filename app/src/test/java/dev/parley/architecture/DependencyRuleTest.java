@@ -30,22 +30,29 @@ class DependencyRuleTest {
     static final ArchRule persistenceDoesNotKnowOtherAdapters = noClasses()
             .that().resideInAPackage("dev.parley.persistence..")
             .should().dependOnClassesThat()
-            .resideInAnyPackage("dev.parley.ai..", "dev.parley.rest..", "dev.parley.application..",
-                    "dev.parley.jdbc..");
+            .resideInAnyPackage("dev.parley.ai..", "dev.parley.rest..", "dev.parley.telemetry..",
+                    "dev.parley.application..", "dev.parley.jdbc..");
 
     @ArchTest
     static final ArchRule aiDoesNotKnowOtherAdapters = noClasses()
             .that().resideInAPackage("dev.parley.ai..")
             .should().dependOnClassesThat()
-            .resideInAnyPackage("dev.parley.persistence..", "dev.parley.rest..", "dev.parley.application..",
-                    "dev.parley.jdbc..");
+            .resideInAnyPackage("dev.parley.persistence..", "dev.parley.rest..", "dev.parley.telemetry..",
+                    "dev.parley.application..", "dev.parley.jdbc..");
+
+    @ArchTest
+    static final ArchRule telemetryDoesNotKnowOtherAdapters = noClasses()
+            .that().resideInAPackage("dev.parley.telemetry..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("dev.parley.persistence..", "dev.parley.ai..", "dev.parley.rest..",
+                    "dev.parley.application..", "dev.parley.jdbc..", "dev.parley.app..");
 
     @ArchTest
     static final ArchRule restDoesNotKnowOtherAdapters = noClasses()
             .that().resideInAPackage("dev.parley.rest..")
             .should().dependOnClassesThat()
-            .resideInAnyPackage("dev.parley.persistence..", "dev.parley.ai..", "dev.parley.jdbc..",
-                    "dev.parley.app..");
+            .resideInAnyPackage("dev.parley.persistence..", "dev.parley.ai..", "dev.parley.telemetry..",
+                    "dev.parley.jdbc..", "dev.parley.app..");
 
     @ArchTest
     static final ArchRule nothingDependsOnTheCompositionRoot = noClasses()

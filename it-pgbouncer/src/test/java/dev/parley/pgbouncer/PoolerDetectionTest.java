@@ -55,7 +55,7 @@ class PoolerDetectionTest {
         PoolerReport report = firstConnection(Databases.transactionPool().jdbcUrl(), "auto", 0);
 
         assertThat(report).isEqualTo(new PoolerReport(true, PoolMode.TRANSACTION, "detected",
-                PgBouncerDisableCache.AUTO, true, 0, 0, false));
+                PgBouncerDisableCache.AUTO, 0, 0, false));
         assertThat(report.toJson()).contains("\"pooler\":true", "\"mode\":\"transaction\"", "\"source\":\"detected\"",
                 "\"prepareThreshold\":0", "\"preparedStatementCacheQueries\":0");
     }

@@ -96,7 +96,7 @@ public class ParleyDataSource implements DataSource {
         if (pooler) {
             protect(ds);
         }
-        PoolerReport report = new PoolerReport(pooler, mode, source, setting, pooler, ds.getPrepareThreshold(),
+        PoolerReport report = new PoolerReport(pooler, mode, source, setting, ds.getPrepareThreshold(),
                 ds.getPreparedStatementCacheQueries(), isEmbedded());
         poolerReport = report;
         LOG.info(report::toJson);

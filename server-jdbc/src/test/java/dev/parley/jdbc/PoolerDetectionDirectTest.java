@@ -88,7 +88,7 @@ class PoolerDetectionDirectTest {
             }
         }
         assertThat(ds.poolerReport()).isEqualTo(new PoolerReport(true, PoolMode.UNKNOWN, "declared",
-                PgBouncerDisableCache.TRUE, true, 0, 0, true));
+                PgBouncerDisableCache.TRUE, 0, 0, true));
         assertThat(events()).singleElement().asString()
                 .contains("\"pooler\":true", "\"source\":\"declared\"", "\"setting\":\"true\"",
                         "\"protected\":true", "\"prepareThreshold\":0", "\"preparedStatementCacheQueries\":0");

@@ -1,10 +1,11 @@
 package dev.parley.ai.fault;
 
-import dev.parley.ai.telemetry.Telemetry;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.generation.ReplyGenerator;
+import dev.parley.domain.telemetry.TelemetryEvent;
+import dev.parley.domain.telemetry.TelemetryEvents;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +25,9 @@ final class FaultInjectingReplyGenerator implements ReplyGenerator {
     private final ReplyGenerator provider;
     private final FaultPlans plans;
     private final ChaosMode chaos;
-    private final Telemetry telemetry;
+    private final TelemetryEvents telemetry;
 
-    FaultInjectingReplyGenerator(ReplyGenerator provider, FaultPlans plans, ChaosMode chaos, Telemetry telemetry) {
+    FaultInjectingReplyGenerator(ReplyGenerator provider, FaultPlans plans, ChaosMode chaos, TelemetryEvents telemetry) {
         this.provider = Objects.requireNonNull(provider, "provider");
         this.plans = Objects.requireNonNull(plans, "plans");
         this.chaos = Objects.requireNonNull(chaos, "chaos");
@@ -49,13 +50,15 @@ final class FaultInjectingReplyGenerator implements ReplyGenerator {
 
     private CompletionStage<GeneratedReply> inject(GenerationRequest request, FaultKind kind, String source, int attempt) {
         ParleyException failure = kind.failure(source);
-        telemetry.event("debug_fault_injected", Telemetry.fields(
-                "chat", telemetry.chatHash(request.chatId()),
-                "kind", kind.headerName(),
-                "code", failure.code().name(),
-                "source", source,
-                "attempt", attempt > 0 ? attempt : null,
-                "retryAfterMs", failure.retryAfter().map(d -> d.toMillis()).orElse(null)));
+        telemetry.emit(TelemetryEvent.info("debug_fault_injected")
+                .requestId(request.requestId().orElse(null))
+                .chat(request.chatId())
+                .with("kind", kind.headerName())
+                .with("code", failure.code())
+                .with("source", source)
+                .with("attempt", attempt > 0 ? attempt : null)
+                .with("retryAfterMs", failure.retryAfter().map(d -> d.toMillis()).orElse(null))
+                .build());
         return CompletableFuture.failedFuture(failure);
     }
 }

@@ -1,8 +1,9 @@
 package dev.parley.ai.fault;
 
-import dev.parley.ai.telemetry.Telemetry;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.generation.ReplyGenerator;
+import dev.parley.domain.telemetry.TelemetryEvent;
+import dev.parley.domain.telemetry.TelemetryEvents;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.logging.Level;
 import java.util.random.RandomGenerator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -25,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <ul>
  * <li>{@link #decorate(ReplyGenerator)} wraps the provider in the injecting decorator (disabled: it
  * returns the provider itself);</li>
- * <li>per request, the REST layer calls {@link #armFromHeader(ChatId, String)} (or
- * {@link #arm(ChatId, FaultDirective)}) before running the use case and {@link #disarm(ChatId)}
+ * <li>per request, the REST layer calls {@link #armFromHeader(ChatId, String, String)} (or
+ * {@link #arm(ChatId, String, FaultDirective)}) before running the use case and {@link #disarm(ChatId)}
  * when the request's stage completes;</li>
  * <li>chaos mode injects random faults at the configured {@code parley.debug.chaos.*-rate}s.</li>
  * </ul>
@@ -62,7 +62,7 @@ public class FaultInjection {
     double badResponseRate;
 
     @Inject
-    Telemetry telemetry;
+    TelemetryEvents telemetry;
 
     private boolean enabled;
     private ChaosMode chaos;
@@ -73,7 +73,7 @@ public class FaultInjection {
     }
 
     /** Fault injection built by hand (tests, and code outside CDI). */
-    public FaultInjection(boolean enabled, ChaosMode chaos, Telemetry telemetry) {
+    public FaultInjection(boolean enabled, ChaosMode chaos, TelemetryEvents telemetry) {
         this.enabled = enabled;
         this.chaos = Objects.requireNonNull(chaos, "chaos");
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
@@ -90,8 +90,8 @@ public class FaultInjection {
         RandomGenerator random = ThreadLocalRandom.current();
         chaos = new ChaosMode(rates, random);
         if (enabled) {
-            telemetry.event(Level.WARNING, "debug_fault_injection_enabled", Telemetry.fields(
-                    "chaos", chaos.active(), "rates", chaos.rates().toString()));
+            telemetry.emit(TelemetryEvent.warning("debug_fault_injection_enabled")
+                    .with("chaos", chaos.active()).with("rates", chaos.rates().toString()).build());
         }
     }
 
@@ -107,20 +107,20 @@ public class FaultInjection {
     }
 
     /**
-     * Handles one request's {@code X-Debug-Force-Error} value. Disabled: ignores it (whatever it
+     * Handles the {@code X-Debug-Force-Error} value of request {@code requestId}. Disabled: ignores it (whatever it
      * says), reports {@code debug_header_ignored} and returns empty. Enabled: parses it, arms it for
      * the chat and returns it (a {@link FaultKind#DATABASE} directive is returned for the
      * persistence adapter and never injected here).
      *
      * @throws InvalidFaultDirectiveException when enabled and the value is malformed
      */
-    public Optional<FaultDirective> armFromHeader(ChatId chatId, String headerValue) {
+    public Optional<FaultDirective> armFromHeader(ChatId chatId, String requestId, String headerValue) {
         if (!enabled) {
-            reportIgnored(chatId);
+            reportIgnored(chatId, requestId);
             return Optional.empty();
         }
         FaultDirective directive = FaultDirective.parse(headerValue);
-        arm(chatId, directive);
+        arm(chatId, requestId, directive);
         return Optional.of(directive);
     }
 
@@ -128,10 +128,10 @@ public class FaultInjection {
      * Arms a parsed directive for the chat's attempts until {@link #disarm(ChatId)}. Returns whether
      * it was armed: when disabled it is not, and {@code debug_header_ignored} is reported.
      */
-    public boolean arm(ChatId chatId, FaultDirective directive) {
+    public boolean arm(ChatId chatId, String requestId, FaultDirective directive) {
         Objects.requireNonNull(directive, "directive");
         if (!enabled) {
-            reportIgnored(chatId);
+            reportIgnored(chatId, requestId);
             return false;
         }
         plans.arm(chatId, directive);
@@ -144,9 +144,8 @@ public class FaultInjection {
     }
 
     /** Reports one {@code debug_header_ignored} event for a request whose fault header is not honoured. */
-    public void reportIgnored(ChatId chatId) {
-        telemetry.event("debug_header_ignored", Telemetry.fields(
-                "chat", chatId == null ? null : telemetry.chatHash(chatId),
-                "reason", "parley.debug.force-error.enabled is false"));
+    public void reportIgnored(ChatId chatId, String requestId) {
+        telemetry.emit(TelemetryEvent.info("debug_header_ignored").requestId(requestId).chat(chatId)
+                .with("reason", "parley.debug.force-error.enabled is false").build());
     }
 }

@@ -1,10 +1,11 @@
 package dev.parley.ai.openai;
 
 import dev.parley.ai.telemetry.Redaction;
-import dev.parley.ai.telemetry.Telemetry;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
+import dev.parley.domain.telemetry.TelemetryEvent;
+import dev.parley.domain.telemetry.TelemetryEvents;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.logging.Level;
 
 /**
  * One attempt at a chat completion over HTTP: {@code POST {base-url}/v1/chat/completions} with the
@@ -40,10 +40,10 @@ public final class ChatCompletionsClient {
     private final OpenAiSettings settings;
     private final Duration requestTimeout;
     private final Clock clock;
-    private final Telemetry telemetry;
+    private final TelemetryEvents telemetry;
 
     public ChatCompletionsClient(HttpClient http, OpenAiSettings settings, Duration requestTimeout, Clock clock,
-            Telemetry telemetry) {
+            TelemetryEvents telemetry) {
         this.http = Objects.requireNonNull(http, "http");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -104,7 +104,12 @@ public final class ChatCompletionsClient {
         String detail = ChatCompletionsResponses.errorMessage(response.body())
                 .map(message -> Redaction.scrub(message, known))
                 .orElse("");
-        telemetry.event(Level.WARNING, "ai_provider_rejected", Telemetry.fields(
-                "status", rejected.status(), "model", settings.model(), "detail", detail));
+        telemetry.emit(TelemetryEvent.warning("ai_provider_rejected")
+                .requestId(request.requestId().orElse(null))
+                .chat(request.chatId())
+                .with("status", rejected.status())
+                .with("model", settings.model())
+                .with("detail", detail)
+                .build());
     }
 }

@@ -1,8 +1,8 @@
 package dev.parley.ai.openai;
 
-import dev.parley.ai.telemetry.Telemetry;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
+import dev.parley.domain.telemetry.TelemetryEvents;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -50,7 +50,7 @@ public class OpenAiCalls {
     OpenAiConfiguration configuration;
 
     @Inject
-    Telemetry telemetry;
+    TelemetryEvents telemetry;
 
     private ChatCompletionsClient client;
 

@@ -4,14 +4,14 @@ import static dev.parley.ai.testing.Requests.aRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.parley.ai.telemetry.Telemetry;
-import dev.parley.ai.testing.LogCapture;
+import dev.parley.ai.testing.RecordedEvents;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.generation.ReplyGenerator;
+import dev.parley.domain.telemetry.TelemetryEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,16 +24,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class FaultInjectionTest {
-    private static final Telemetry TELEMETRY = Telemetry.withSalt("test-salt");
+    private static final String REQUEST = "req-7";
 
-    @RegisterExtension
-    final LogCapture log = new LogCapture();
-
+    private final RecordedEvents telemetry = new RecordedEvents();
     private final ChatId chat = new ChatId(UUID.randomUUID());
     private final CountingProvider provider = new CountingProvider();
 
@@ -48,12 +45,12 @@ class FaultInjectionTest {
         }
     }
 
-    private static FaultInjection enabled() {
-        return new FaultInjection(true, ChaosMode.off(), TELEMETRY);
+    private FaultInjection enabled() {
+        return new FaultInjection(true, ChaosMode.off(), telemetry);
     }
 
     private GenerationRequest request() {
-        return aRequest().inChat(chat).asking("a private question");
+        return aRequest().inChat(chat).forRequest(REQUEST).asking("a private question");
     }
 
     /** Runs {@code n} attempts; each outcome is "ok" or the failure's code. */
@@ -89,22 +86,26 @@ class FaultInjectionTest {
     void eachKindFailsTheAttemptWithItsCodeWithoutCallingTheProvider(String kind, ErrorCode code) {
         FaultInjection faults = enabled();
         ReplyGenerator generator = faults.decorate(provider);
-        faults.armFromHeader(chat, kind);
+        faults.armFromHeader(chat, REQUEST, kind);
 
         ParleyException e = failure(generator.generate(request()));
 
         assertThat(e.code()).isEqualTo(code);
         assertThat(provider.calls).hasValue(0);
-        assertThat(log.events("debug_fault_injected")).singleElement().asString()
-                .contains("\"kind\":\"" + kind + "\"", "\"code\":\"" + code + "\"", "\"source\":\"header\"",
-                        "\"chat\":\"" + TELEMETRY.chatHash(chat) + "\"")
-                .doesNotContain(chat.toString(), "a private question");
+        assertThat(telemetry.named("debug_fault_injected")).singleElement().satisfies(event -> {
+            assertThat(event.requestId()).contains(REQUEST);
+            assertThat(event.chat()).contains(chat);
+            assertThat(event.field("kind")).contains(kind);
+            assertThat(event.field("code")).contains(code);
+            assertThat(event.field("source")).contains("header");
+            assertThat(event.toString()).doesNotContain(chat.toString(), "a private question");
+        });
     }
 
     @Test
     void rateLimitedCarriesAOneSecondHint() {
         FaultInjection faults = enabled();
-        faults.arm(chat, FaultDirective.always(FaultKind.RATE_LIMITED));
+        faults.arm(chat, REQUEST, FaultDirective.always(FaultKind.RATE_LIMITED));
 
         assertThat(failure(faults.decorate(provider).generate(request())).retryAfter()).contains(Duration.ofSeconds(1));
     }
@@ -112,30 +113,30 @@ class FaultInjectionTest {
     @Test
     void withoutACountEveryAttemptFails() {
         FaultInjection faults = enabled();
-        faults.armFromHeader(chat, "unavailable");
+        faults.armFromHeader(chat, REQUEST, "unavailable");
 
         assertThat(attempts(faults.decorate(provider), request(), 5)).containsOnly("AI_PROVIDER_UNAVAILABLE").hasSize(5);
         assertThat(provider.calls).hasValue(0);
-        assertThat(log.events("debug_fault_injected")).hasSize(5);
+        assertThat(telemetry.named("debug_fault_injected")).hasSize(5);
     }
 
     @Test
     void withACountTheFirstNAttemptsFailAndTheNextSucceeds() {
         FaultInjection faults = enabled();
-        faults.armFromHeader(chat, "timeout; count=2");
+        faults.armFromHeader(chat, REQUEST, "timeout; count=2");
 
         assertThat(attempts(faults.decorate(provider), request(), 4))
                 .containsExactly("AI_PROVIDER_TIMEOUT", "AI_PROVIDER_TIMEOUT", "ok", "ok");
         assertThat(provider.calls).hasValue(2);
-        assertThat(log.events("debug_fault_injected")).hasSize(2);
-        assertThat(log.events("debug_fault_injected").get(1)).contains("\"attempt\":2");
+        assertThat(telemetry.named("debug_fault_injected")).hasSize(2);
+        assertThat(telemetry.named("debug_fault_injected").get(1).field("attempt")).contains(2);
     }
 
     @Test
     void aPlanOnlyAffectsItsChatAndEndsWhenDisarmed() {
         FaultInjection faults = enabled();
         ReplyGenerator generator = faults.decorate(provider);
-        faults.armFromHeader(chat, "bad_response");
+        faults.armFromHeader(chat, REQUEST, "bad_response");
 
         assertThat(attempts(generator, aRequest().asking("another chat"), 1)).containsExactly("ok");
         faults.disarm(chat);
@@ -146,51 +147,53 @@ class FaultInjectionTest {
     void theDatabaseKindIsNotTheAiAdaptersToInject() {
         FaultInjection faults = enabled();
 
-        assertThat(faults.armFromHeader(chat, "database")).contains(FaultDirective.always(FaultKind.DATABASE));
+        assertThat(faults.armFromHeader(chat, REQUEST, "database")).contains(FaultDirective.always(FaultKind.DATABASE));
         assertThat(attempts(faults.decorate(provider), request(), 1)).containsExactly("ok");
-        assertThat(log.events("debug_fault_injected")).isEmpty();
+        assertThat(telemetry.named("debug_fault_injected")).isEmpty();
     }
 
     @Test
     void whenDisabledTheHeaderIsIgnoredAndReportedOncePerRequest() {
-        FaultInjection faults = new FaultInjection(false, ChaosMode.off(), TELEMETRY);
+        FaultInjection faults = new FaultInjection(false, ChaosMode.off(), telemetry);
         ReplyGenerator generator = faults.decorate(provider);
 
         assertThat(generator).isSameAs(provider);
-        assertThat(faults.armFromHeader(chat, "timeout")).isEmpty();
-        assertThat(faults.armFromHeader(chat, "not even valid")).isEmpty();
-        assertThat(faults.arm(chat, FaultDirective.always(FaultKind.TIMEOUT))).isFalse();
+        assertThat(faults.armFromHeader(chat, REQUEST, "timeout")).isEmpty();
+        assertThat(faults.armFromHeader(chat, REQUEST, "not even valid")).isEmpty();
+        assertThat(faults.arm(chat, REQUEST, FaultDirective.always(FaultKind.TIMEOUT))).isFalse();
 
         assertThat(attempts(generator, request(), 2)).containsExactly("ok", "ok");
-        assertThat(log.events("debug_header_ignored")).hasSize(3)
-                .allSatisfy(line -> assertThat(line).contains(TELEMETRY.chatHash(chat)).doesNotContain(chat.toString()));
-        assertThat(log.events("debug_fault_injected")).isEmpty();
+        assertThat(telemetry.named("debug_header_ignored")).hasSize(3).allSatisfy(event -> {
+            assertThat(event.chat()).contains(chat);
+            assertThat(event.requestId()).contains(REQUEST);
+        });
+        assertThat(telemetry.named("debug_fault_injected")).isEmpty();
     }
 
     @Test
     void whenEnabledGarbageIsRefusedWithAClearError() {
-        assertThatThrownBy(() -> enabled().armFromHeader(chat, "explode; count=2"))
+        assertThatThrownBy(() -> enabled().armFromHeader(chat, REQUEST, "explode; count=2"))
                 .isInstanceOf(InvalidFaultDirectiveException.class).hasMessageContaining("unknown fault kind 'explode'");
     }
 
     @Test
     void chaosModeInjectsAtItsRateWithASeededRandom() {
         FaultInjection faults = new FaultInjection(true,
-                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 0.25), new SplittableRandom(2024)), TELEMETRY);
+                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 0.25), new SplittableRandom(2024)), telemetry);
 
         List<String> outcomes = attempts(faults.decorate(provider), request(), 2_000);
 
         long failed = outcomes.stream().filter("AI_PROVIDER_UNAVAILABLE"::equals).count();
         assertThat(failed).isBetween(420L, 580L);
         assertThat(provider.calls.get()).isEqualTo(2_000 - (int) failed);
-        assertThat(log.events("debug_fault_injected")).hasSize((int) failed)
-                .allSatisfy(line -> assertThat(line).contains("\"source\":\"chaos\""));
+        assertThat(telemetry.named("debug_fault_injected")).hasSize((int) failed)
+                .allSatisfy(event -> assertThat(event.field("source")).contains("chaos"));
     }
 
     @Test
     void chaosModeIsOffWhenDebugIsDisabled() {
         FaultInjection faults = new FaultInjection(false,
-                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 1.0), new SplittableRandom(1)), TELEMETRY);
+                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 1.0), new SplittableRandom(1)), telemetry);
 
         assertThat(attempts(faults.decorate(provider), request(), 3)).containsExactly("ok", "ok", "ok");
     }
@@ -198,8 +201,8 @@ class FaultInjectionTest {
     @Test
     void aHeaderPlanGoesBeforeChaos() {
         FaultInjection faults = new FaultInjection(true,
-                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 1.0), new SplittableRandom(1)), TELEMETRY);
-        faults.armFromHeader(chat, "rate_limited; count=1");
+                new ChaosMode(Map.of(FaultKind.UNAVAILABLE, 1.0), new SplittableRandom(1)), telemetry);
+        faults.armFromHeader(chat, REQUEST, "rate_limited; count=1");
 
         assertThat(attempts(faults.decorate(provider), request(), 2))
                 .containsExactly("AI_RATE_LIMITED", "AI_PROVIDER_UNAVAILABLE");

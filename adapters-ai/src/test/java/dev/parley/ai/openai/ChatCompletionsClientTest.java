@@ -14,12 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.parley.ai.telemetry.Telemetry;
 import dev.parley.ai.testing.LogCapture;
+import dev.parley.ai.testing.RecordedEvents;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
+import dev.parley.domain.telemetry.TelemetryEvent;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,13 +51,15 @@ class ChatCompletionsClientTest {
     @RegisterExtension
     final LogCapture log = new LogCapture();
 
+    private final RecordedEvents telemetry = new RecordedEvents();
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private ChatCompletionsClient client(Duration requestTimeout) {
         OpenAiSettings settings = OpenAiSettings.of(Optional.of(provider.baseUrl() + "/"), Optional.of(KEY),
                 Optional.of(MODEL), 12_000);
         return new ChatCompletionsClient(http, settings, requestTimeout, Clock.fixed(NOW, ZoneOffset.UTC),
-                Telemetry.withSalt("test-salt"));
+                telemetry);
     }
 
     private ChatCompletionsClient client() {
@@ -64,7 +67,7 @@ class ChatCompletionsClientTest {
     }
 
     private static GenerationRequest question() {
-        return aRequest().user("Hello captain").assistant("Aye, crewmate!").asking(SECRET_CONTENT);
+        return aRequest().forRequest("req-7").user("Hello captain").assistant("Aye, crewmate!").asking(SECRET_CONTENT);
     }
 
     private static String completion(String content) {
@@ -114,7 +117,7 @@ class ChatCompletionsClientTest {
         stub(okJson(completion("ok")));
         OpenAiSettings keyless = OpenAiSettings.of(Optional.of(provider.baseUrl()), Optional.empty(), Optional.of(MODEL), 100);
         ChatCompletionsClient client = new ChatCompletionsClient(http, keyless, Duration.ofSeconds(10), Clock.systemUTC(),
-                Telemetry.withSalt("s"));
+                telemetry);
 
         assertThat(reply(client.complete(question())).content()).isEqualTo("ok");
         provider.verify(postRequestedFor(urlEqualTo(PATH)).withoutHeader("Authorization"));
@@ -183,7 +186,7 @@ class ChatCompletionsClientTest {
         }
         OpenAiSettings nowhere = new OpenAiSettings(URI.create("http://127.0.0.1:" + closedPort), Optional.empty(), MODEL, 100);
         ChatCompletionsClient client = new ChatCompletionsClient(http, nowhere, Duration.ofSeconds(10), Clock.systemUTC(),
-                Telemetry.withSalt("s"));
+                telemetry);
 
         assertThat(failure(client.complete(question())).code()).isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
     }
@@ -230,9 +233,15 @@ class ChatCompletionsClientTest {
         assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
         assertThat(e.code().retryable()).isFalse();
         assertThat(e.getMessage()).doesNotContain("Incorrect API key");
-        assertThat(log.events("ai_provider_rejected")).singleElement().asString()
-                .contains("\"status\":401", "Incorrect API key provided", "[email]", "[phone]")
-                .doesNotContain("ops@example.com", "555 0100", "SECRET1234567890");
+        assertThat(telemetry.named("ai_provider_rejected")).singleElement().satisfies(event -> {
+            assertThat(event.level()).isEqualTo(TelemetryEvent.Level.WARNING);
+            assertThat(event.requestId()).contains("req-7");
+            assertThat(event.chat()).isPresent();
+            assertThat(event.field("status")).contains(401);
+            assertThat(event.field("detail")).get().asString()
+                    .contains("Incorrect API key provided", "[email]", "[phone]")
+                    .doesNotContain("ops@example.com", "555 0100", "SECRET1234567890");
+        });
     }
 
     @ParameterizedTest
@@ -243,7 +252,7 @@ class ChatCompletionsClientTest {
         ParleyException e = failure(client().complete(question()));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
-        assertThat(log.events("ai_provider_rejected")).hasSize(1);
+        assertThat(telemetry.named("ai_provider_rejected")).hasSize(1);
     }
 
     @Test
@@ -259,7 +268,7 @@ class ChatCompletionsClientTest {
         stub(okJson("{\"broken\": \"" + SECRET_CONTENT));
         failure(client().complete(question()));
 
-        assertThat(log.text()).isNotEmpty().doesNotContain(KEY).doesNotContain("SECRET1234567890")
+        assertThat(log.text() + telemetry.text()).isNotEmpty().doesNotContain(KEY).doesNotContain("SECRET1234567890")
                 .doesNotContain(SECRET_CONTENT).doesNotContain("Hello captain").doesNotContain("Aye, crewmate!");
     }
 }

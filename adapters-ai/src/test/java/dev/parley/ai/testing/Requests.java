@@ -22,6 +22,7 @@ public final class Requests {
     private ChatId chatId = new ChatId(UUID.randomUUID());
     private Persona persona = CAPTAIN;
     private final List<Message> history = new ArrayList<>();
+    private Optional<String> requestId = Optional.empty();
     private int clock;
 
     private Requests() {
@@ -33,6 +34,12 @@ public final class Requests {
 
     public Requests inChat(ChatId id) {
         this.chatId = id;
+        return this;
+    }
+
+    /** The id of the client request the generation serves. */
+    public Requests forRequest(String id) {
+        this.requestId = Optional.of(id);
         return this;
     }
 
@@ -56,7 +63,7 @@ public final class Requests {
         Message question = message(MessageRole.USER, content);
         List<Message> all = new ArrayList<>(history);
         all.add(question);
-        return new GenerationRequest(chatId, persona, all, question);
+        return new GenerationRequest(chatId, persona, all, question, requestId);
     }
 
     private Message message(MessageRole role, String content) {

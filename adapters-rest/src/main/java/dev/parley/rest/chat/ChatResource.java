@@ -142,7 +142,7 @@ public class ChatResource {
             SendMessageCommand command = new SendMessageCommand(currentUser.id(),
                     new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
                     Optional.ofNullable(idempotencyKey).filter(k -> !k.isBlank()), info.requestId());
-            armed = debugFaults.arm(command.chatId(), forceError);
+            armed = debugFaults.arm(command.chatId(), command.requestId(), forceError);
             DebugFaults.Armed disarm = armed;
             CompletionStage<ChatTurn> turnStage = sendMessage.send(command);
             // still running: the message is stored and a reply is being generated

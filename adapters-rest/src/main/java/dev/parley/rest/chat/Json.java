@@ -75,7 +75,7 @@ public final class Json {
             String breakerState) {
         public static RetryMetaJson of(RetryMeta meta) {
             return new RetryMetaJson(meta.attempts(), meta.retries(), meta.backoffMs(), meta.totalDurationMs(),
-                    meta.breakerState());
+                    meta.breakerState().name());
         }
     }
 

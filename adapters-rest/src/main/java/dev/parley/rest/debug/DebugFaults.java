@@ -19,10 +19,10 @@ public interface DebugFaults {
     }
 
     /**
-     * Arms the fault for the chat's current request.
+     * Arms the fault for the chat's current request, {@code requestId} (which its telemetry events carry).
      *
      * @throws dev.parley.domain.error.ValidationException when debug is enabled and the header is not
      *         {@code <kind>[; count=<n>]}
      */
-    Armed arm(ChatId chatId, String header);
+    Armed arm(ChatId chatId, String requestId, String header);
 }

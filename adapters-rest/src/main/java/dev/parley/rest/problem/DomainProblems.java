@@ -73,7 +73,7 @@ public final class DomainProblems {
                 .add("retries", meta.retries())
                 .add("backoffMs", backoff)
                 .add("totalDurationMs", meta.totalDurationMs())
-                .add("breakerState", meta.breakerState())
+                .add("breakerState", meta.breakerState().name())
                 .build();
     }
 

@@ -1,11 +1,10 @@
 package dev.parley.app.config;
 
-import dev.parley.ai.telemetry.Telemetry;
+import dev.parley.domain.breaker.BreakerListener;
 import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.resilience.AttemptListener;
 import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.persistence.fault.DatabaseFaults;
-import dev.parley.rest.telemetry.JsonLogTelemetry;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,8 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Builds the resilience core from configuration ({@link ResilienceSettings}, docs/architecture.md#settings):
- * the per-chat breakers, the retry
- * policy, the executor that combines them on Liberty's scheduler, and the telemetry they report to.
+ * the per-chat breakers, the retry policy and the executor that combines them on Liberty's scheduler.
  * Bad values fail the deployment at startup with the setting's name, not the first request.
  */
 @ApplicationScoped
@@ -31,22 +29,15 @@ public class ResilienceConfiguration {
     // @Singleton, not @ApplicationScoped: these are final classes, which CDI cannot proxy
     @Produces
     @Singleton
-    JsonLogTelemetry telemetry(Clock clock, Telemetry events) {
-        // one salted hash per chat across every adapter's events (parley.telemetry.salt)
-        return new JsonLogTelemetry(events::chatHash, clock);
-    }
-
-    @Produces
-    @Singleton
     DatabaseFaults databaseFaults() {
         return new DatabaseFaults();
     }
 
     @Produces
     @Singleton
-    GuardedExecutor guardedExecutor(Clock clock, JsonLogTelemetry telemetry,
+    GuardedExecutor guardedExecutor(Clock clock, BreakerListener transitions,
             @ConfigProperties ResilienceSettings settings) {
-        return new GuardedExecutor(new ChatBreakerRegistry(settings.breaker(), clock, telemetry), settings.retry(),
+        return new GuardedExecutor(new ChatBreakerRegistry(settings.breaker(), clock, transitions), settings.retry(),
                 new ManagedScheduler(executor), clock, new Random(), AttemptListener.NONE);
     }
 

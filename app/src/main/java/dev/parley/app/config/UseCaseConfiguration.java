@@ -24,11 +24,11 @@ import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.domain.persona.Personas;
 import dev.parley.domain.resilience.GuardedExecutor;
+import dev.parley.domain.telemetry.GenerationTelemetry;
 import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.Users;
 import dev.parley.persistence.fault.DatabaseFaults;
 import dev.parley.persistence.fault.FaultInjectingConversations;
-import dev.parley.rest.telemetry.JsonLogTelemetry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -92,7 +92,7 @@ public class UseCaseConfiguration {
     @Produces
     @ApplicationScoped
     SendMessageUseCase sendMessage(Conversations conversations, Personas personas, TokenWallet wallet,
-            ReplyGenerator generator, UnitOfWork unitOfWork, JsonLogTelemetry telemetry, GuardedExecutor guarded,
+            ReplyGenerator generator, UnitOfWork unitOfWork, GenerationTelemetry telemetry, GuardedExecutor guarded,
             DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, IdGenerator ids, Clock clock,
             @ConfigProperties TurnSettings turn) {
         // a PENDING turn older than the whole retry budget (plus a margin) belongs to a dead request

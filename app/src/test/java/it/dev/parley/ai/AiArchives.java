@@ -2,6 +2,7 @@ package it.dev.parley.ai;
 
 import it.dev.parley.ai.probe.ProbeApplication;
 import it.dev.parley.ai.probe.ProbeResource;
+import it.dev.parley.ai.probe.ProbeTelemetry;
 import java.io.File;
 import org.jboss.shrinkwrap.api.ArchivePath;
 import org.jboss.shrinkwrap.api.Filters;
@@ -15,18 +16,19 @@ final class AiArchives {
     }
 
     /**
-     * A WAR with the {@code adapters-ai} and {@code domain} jars exactly as packaged in the built
-     * {@code parley.war}, the probe resource, and the given MicroProfile Config lines.
+     * A WAR with the {@code adapters-ai}, {@code adapters-telemetry} and {@code domain} jars exactly as
+     * packaged in the built {@code parley.war}, the probe resource and its telemetry writer, and the
+     * given MicroProfile Config lines.
      */
     static WebArchive probeWar(String name, String... configLines) {
         WebArchive built = ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/parley.war"));
         WebArchive probe = ShrinkWrap.create(WebArchive.class, name)
-                .addClasses(ProbeApplication.class, ProbeResource.class)
+                .addClasses(ProbeApplication.class, ProbeResource.class, ProbeTelemetry.class)
                 .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
                         + " bean-discovery-mode=\"annotated\"/>"), "beans.xml")
                 .addAsResource(new StringAsset("config_ordinal=200\n" + String.join("\n", configLines) + "\n"),
                         "META-INF/microprofile-config.properties");
-        for (ArchivePath jar : built.getContent(Filters.include("/WEB-INF/lib/parley-(domain|adapters-ai)-.*\\.jar")).keySet()) {
+        for (ArchivePath jar : built.getContent(Filters.include("/WEB-INF/lib/parley-(domain|adapters-ai|adapters-telemetry)-.*\\.jar")).keySet()) {
             probe.add(built.get(jar).getAsset(), jar);
         }
         return probe;

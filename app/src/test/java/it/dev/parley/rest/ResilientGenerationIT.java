@@ -168,6 +168,35 @@ class ResilientGenerationIT {
         assertThat(text).doesNotContain("jane.doe@example.com", "555 0199", "sk-live-abcdef0123456789", chat);
     }
 
+    @Test
+    void everyEventOfARequestCarriesItsIdTheTimeAndOneHashOfTheChat() {
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+        Api.Reply reply = send(chat, "Any news from the bridge?", "X-Debug-Force-Error", "timeout; count=1");
+        String requestId = reply.header("X-Request-Id").orElseThrow();
+
+        Path log = Path.of(System.getProperty("parley.it.server-dir"), "logs", "messages.log");
+        List<JsonObject> events = Poll.until(Duration.ofSeconds(10), () -> eventsOf(read(log), requestId),
+                found -> found.stream().anyMatch(e -> e.getString("event").equals("chat_generation_completed")),
+                "the request's telemetry in the server log");
+
+        assertThat(events).extracting(e -> e.getString("event")).containsExactly("debug_fault_injected",
+                "chat_generation_attempt", "chat_generation_attempt", "chat_generation_completed");
+        assertThat(events).allSatisfy(e -> assertThat(e.getString("ts")).isNotBlank());
+        assertThat(events).extracting(e -> e.getString("chat")).containsOnly(events.get(0).getString("chat"))
+                .allSatisfy(hash -> assertThat(hash).matches("[0-9a-f]{16}"));
+        assertThat(events.get(0).getString("kind")).isEqualTo("timeout");
+    }
+
+    /** The telemetry events of one request, in the order they were written. */
+    private static List<JsonObject> eventsOf(String log, String requestId) {
+        return log.lines()
+                .filter(line -> line.contains("{\"event\":\"") && line.contains(requestId))
+                .map(line -> jakarta.json.Json.createReader(new java.io.StringReader(
+                        line.substring(line.indexOf("{\"event\":\"")))).readObject())
+                .filter(event -> requestId.equals(event.getString("requestId", null)))
+                .toList();
+    }
+
     private static String read(Path log) {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);

@@ -124,7 +124,7 @@ public final class SendMessageService implements SendMessageUseCase {
                 throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
             }
             GenerationRequest request = new GenerationRequest(chat.id(), persona,
-                    history(userMessage), userMessage);
+                    history(userMessage), userMessage, Optional.of(command.requestId()));
             return guarded.execute(chat.id(), attempt -> ports.generator().generate(request),
                             report -> ports.telemetry().attempt(command.requestId(), report))
                     .handle((result, error) -> {
@@ -164,8 +164,7 @@ public final class SendMessageService implements SendMessageUseCase {
         if (existing.status() == MessageStatus.COMPLETED) {
             Message reply = ports.conversations().findReplyTo(existing.id())
                     .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "completed turn without reply"));
-            RetryMeta none = new RetryMeta(0, 0, List.of(), 0,
-                    guarded.breakers().state(command.chatId()).kind().name());
+            RetryMeta none = RetryMeta.noAttempt(guarded.breakers().state(command.chatId()).kind());
             return new Admission(new ChatTurn(existing, reply, settings.costPerReply(),
                     ports.wallet().balance(command.caller()), none, true), null);
         }

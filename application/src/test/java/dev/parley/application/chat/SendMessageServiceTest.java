@@ -116,6 +116,8 @@ class SendMessageServiceTest {
                         Tuple.tuple(MessageRole.ASSISTANT, MessageStatus.COMPLETED));
         assertThat(telemetry.events()).containsExactly("attempt req-hello #1 SUCCEEDED",
                 "completed req-hello OK attempts=1");
+        assertThat(generator.requests()).singleElement()
+                .satisfies(request -> assertThat(request.requestId()).contains("req-hello"));
     }
 
     @Test

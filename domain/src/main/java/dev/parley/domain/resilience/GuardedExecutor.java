@@ -5,6 +5,7 @@ import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.retry.RetryPolicy;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -38,12 +39,12 @@ import java.util.random.RandomGenerator;
  */
 public final class GuardedExecutor {
 
-    final ChatBreakerRegistry breakers;
-    final RetryPolicy policy;
-    final Scheduler scheduler;
-    final InstantSource clock;
-    final RandomGenerator random;
-    final AttemptListener listener;
+    private final ChatBreakerRegistry breakers;
+    private final RetryPolicy policy;
+    private final Scheduler scheduler;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final AttemptListener listener;
 
     /**
      * @param random used for jitter only, possibly from several threads at once: pass a thread-safe
@@ -75,8 +76,9 @@ public final class GuardedExecutor {
     public <T> CompletionStage<GuardedResult<T>> execute(
             ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attempt,
             AttemptListener requestListener) {
-        GuardedRun<T> run = new GuardedRun<>(this, Objects.requireNonNull(chatId, "chatId"),
-                Objects.requireNonNull(attempt, "attempt"), Objects.requireNonNull(requestListener, "requestListener"));
+        GuardedRun<T> run = new GuardedRun<>(Objects.requireNonNull(chatId, "chatId"),
+                Objects.requireNonNull(attempt, "attempt"), breakers, policy, scheduler, clock, random,
+                List.of(listener, Objects.requireNonNull(requestListener, "requestListener")));
         run.start();
         return run.result();
     }

@@ -1,25 +1,28 @@
 package dev.parley.domain.resilience;
 
-import dev.parley.domain.common.Failures;
-
 import dev.parley.domain.breaker.BreakerState;
+import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.breaker.CircuitOpenException;
 import dev.parley.domain.breaker.Permission;
 import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.common.Failures;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.resilience.AttemptReport.Outcome;
 import dev.parley.domain.retry.RetryDecision;
 import dev.parley.domain.retry.RetryMeta;
+import dev.parley.domain.retry.RetryPolicy;
 import dev.parley.domain.retry.StopReason;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 /**
  * One request of {@link GuardedExecutor}. Attempts run one after another, so the mutable fields are
@@ -28,10 +31,14 @@ import java.util.function.Function;
  */
 final class GuardedRun<T> {
 
-    private final GuardedExecutor ex;
     private final ChatId chatId;
     private final Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn;
-    private final AttemptListener requestListener;
+    private final ChatBreakerRegistry breakers;
+    private final RetryPolicy policy;
+    private final Scheduler scheduler;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final List<AttemptListener> listeners;
     private final CompletableFuture<GuardedResult<T>> result = new CompletableFuture<>();
     private final List<Long> backoffMs = new ArrayList<>(4);
     private final Instant start;
@@ -39,14 +46,20 @@ final class GuardedRun<T> {
     private int attempts;
     private ParleyException lastFailure;
 
-    GuardedRun(GuardedExecutor ex, ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn,
-               AttemptListener requestListener) {
-        this.requestListener = requestListener;
-        this.ex = ex;
+    /** @param listeners told about every attempt, in this order, each shielded from the others' failures */
+    GuardedRun(ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn,
+               ChatBreakerRegistry breakers, RetryPolicy policy, Scheduler scheduler, InstantSource clock,
+               RandomGenerator random, List<AttemptListener> listeners) {
         this.chatId = chatId;
         this.attemptFn = attemptFn;
-        this.start = ex.clock.instant();
-        this.deadline = start.plus(ex.policy.deadline());
+        this.breakers = breakers;
+        this.policy = policy;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.random = random;
+        this.listeners = List.copyOf(listeners);
+        this.start = clock.instant();
+        this.deadline = start.plus(policy.deadline());
     }
 
     CompletionStage<GuardedResult<T>> result() {
@@ -61,7 +74,7 @@ final class GuardedRun<T> {
     private final class Attempt {
         final int number = attempts;
         final Permission permission;
-        final Instant startedAt = ex.clock.instant();
+        final Instant startedAt = clock.instant();
         final AtomicBoolean settled = new AtomicBoolean();
         volatile Scheduler.Cancellable guard;
 
@@ -71,13 +84,13 @@ final class GuardedRun<T> {
     }
 
     private void runAttempt() {
-        if (lastFailure != null && !ex.clock.instant().isBefore(deadline)) {
+        if (lastFailure != null && !clock.instant().isBefore(deadline)) {
             fail(lastFailure.code(), lastFailure.retryAfter().orElse(null), lastFailure, StopReason.DEADLINE_REACHED);
             return;
         }
         Permission permission;
         try {
-            permission = ex.breakers.tryAcquirePermission(chatId);
+            permission = breakers.tryAcquirePermission(chatId);
         } catch (RuntimeException e) {
             fail(ErrorCode.INTERNAL_ERROR, null, e, StopReason.NOT_RETRYABLE);
             return;
@@ -96,7 +109,7 @@ final class GuardedRun<T> {
         Duration remaining = attempt.startedAt.isBefore(deadline) ? Duration.between(attempt.startedAt, deadline) : Duration.ZERO;
         CompletionStage<? extends T> stage;
         try {
-            attempt.guard = ex.scheduler.schedule(remaining, () -> settle(attempt, null,
+            attempt.guard = scheduler.schedule(remaining, () -> settle(attempt, null,
                     new ParleyException(ErrorCode.AI_PROVIDER_TIMEOUT, "attempt cut off at the request deadline")));
             stage = attemptFn.apply(new AttemptContext(attempt.number, remaining, permission.probe()));
         } catch (RuntimeException e) {
@@ -119,10 +132,10 @@ final class GuardedRun<T> {
             if (guard != null) {
                 guard.cancel();
             }
-            Instant now = ex.clock.instant();
+            Instant now = clock.instant();
             Duration latency = Duration.between(attempt.startedAt, now);
             if (error == null) {
-                ex.breakers.onSuccess(chatId);
+                breakers.onSuccess(chatId);
                 report(attempt.number, Outcome.SUCCEEDED, null, latency, null, breakerKind());
                 result.complete(new GuardedResult<>(value, meta(now)));
                 return;
@@ -135,15 +148,15 @@ final class GuardedRun<T> {
 
     private void onFailure(Attempt attempt, ParleyException failure, Instant now, Duration latency) {
         ErrorCode code = failure.code();
-        ex.breakers.onFailure(chatId, code);
+        breakers.onFailure(chatId, code);
         if (attempt.permission.probe() && !code.countsAgainstBreaker()) {
-            ex.breakers.releasePermission(chatId);
+            breakers.releasePermission(chatId);
         }
-        RetryDecision decision = ex.policy.decide(attempt.number, failure, Duration.between(start, now), ex.random);
-        BreakerState state = ex.breakers.state(chatId);
+        RetryDecision decision = policy.decide(attempt.number, failure, Duration.between(start, now), random);
+        BreakerState state = breakers.state(chatId);
         if (decision.retry() && state instanceof BreakerState.Open) {
             report(attempt.number, Outcome.FAILED, code, latency, null, state.kind());
-            CircuitOpenException open = new CircuitOpenException(chatId, ex.breakers.remainingOpenTime(chatId));
+            CircuitOpenException open = new CircuitOpenException(chatId, breakers.remainingOpenTime(chatId));
             open.addSuppressed(failure);
             fail(ErrorCode.CIRCUIT_OPEN, open.remaining(), open, StopReason.CIRCUIT_OPEN);
             return;
@@ -156,7 +169,7 @@ final class GuardedRun<T> {
         report(attempt.number, Outcome.FAILED, code, latency, decision.waitTime(), state.kind());
         lastFailure = failure;
         backoffMs.add(decision.waitTime().toMillis());
-        ex.scheduler.schedule(decision.waitTime(), this::runAttempt);
+        scheduler.schedule(decision.waitTime(), this::runAttempt);
     }
 
     private static ParleyException classify(Throwable error) {
@@ -166,24 +179,24 @@ final class GuardedRun<T> {
     }
 
     private void fail(ErrorCode code, Duration retryAfter, Throwable cause, StopReason reason) {
-        result.completeExceptionally(new GuardedExecutionException(code, retryAfter, cause, meta(ex.clock.instant()), reason));
+        result.completeExceptionally(new GuardedExecutionException(code, retryAfter, cause, meta(clock.instant()), reason));
     }
 
     private RetryMeta meta(Instant now) {
-        return new RetryMeta(attempts, Math.max(0, attempts - 1), backoffMs,
-                Duration.between(start, now).toMillis(), breakerKind().name());
+        return new RetryMeta(attempts, backoffMs, Duration.between(start, now).toMillis(), breakerKind());
     }
 
     private BreakerState.Kind breakerKind() {
-        return ex.breakers.state(chatId).kind();
+        return breakers.state(chatId).kind();
     }
 
     private void report(int number, Outcome outcome, ErrorCode code, Duration latency, Duration backoff,
                         BreakerState.Kind state) {
         AttemptReport attemptReport = new AttemptReport(chatId, number, outcome, code, latency, backoff != null,
                 backoff == null ? Duration.ZERO : backoff, state);
-        notify(ex.listener, attemptReport);
-        notify(requestListener, attemptReport);
+        for (AttemptListener listener : listeners) {
+            notify(listener, attemptReport);
+        }
     }
 
     private static void notify(AttemptListener listener, AttemptReport attemptReport) {

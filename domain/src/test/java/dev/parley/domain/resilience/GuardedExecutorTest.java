@@ -110,7 +110,7 @@ class GuardedExecutorTest {
     void succeedsAtOnceWithOneAttemptAndNothingRemembered() {
         CompletableFuture<GuardedResult<String>> result = run(ok("hello"));
 
-        assertThat(result).isCompletedWithValue(new GuardedResult<>("hello", new RetryMeta(1, 0, List.of(), 0, "CLOSED")));
+        assertThat(result).isCompletedWithValue(new GuardedResult<>("hello", new RetryMeta(1, List.of(), 0, Kind.CLOSED)));
         assertThat(breakers.size()).isZero();
         assertThat(reports).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -129,7 +129,7 @@ class GuardedExecutorTest {
         GuardedExecutionException failure = failureOf(result);
         assertThat(failure.code()).isEqualTo(ErrorCode.AI_PROVIDER_TIMEOUT);
         assertThat(failure.stopReason()).isEqualTo(StopReason.ATTEMPTS_EXHAUSTED);
-        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(4, 3, List.of(1000L, 2000L, 4000L), 7000, "CLOSED"));
+        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(4, List.of(1000L, 2000L, 4000L), 7000, Kind.CLOSED));
         assertThat(failure.getCause()).isInstanceOf(ParleyException.class);
         assertThat(breakers.state(chat)).isEqualTo(new Closed(4));
     }
@@ -141,7 +141,7 @@ class GuardedExecutorTest {
         scheduler.runUntilIdle();
 
         assertThat(result.join()).isEqualTo(new GuardedResult<>("third time lucky",
-                new RetryMeta(3, 2, List.of(1000L, 2000L), 3000, "CLOSED")));
+                new RetryMeta(3, List.of(1000L, 2000L), 3000, Kind.CLOSED)));
         assertThat(breakers.size()).isZero();
         assertThat(scheduler.pendingTasks()).as("deadline guards are cancelled").isZero();
     }
@@ -200,7 +200,7 @@ class GuardedExecutorTest {
 
         GuardedExecutionException failure = failureOf(result);
         assertThat(failure.stopReason()).isEqualTo(StopReason.DEADLINE_REACHED);
-        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(3, 2, List.of(1000L, 2000L), 3000, "CLOSED"));
+        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(3, List.of(1000L, 2000L), 3000, Kind.CLOSED));
     }
 
     @Test
@@ -212,7 +212,7 @@ class GuardedExecutorTest {
         GuardedExecutionException failure = failureOf(result);
         assertThat(failure.code()).isEqualTo(ErrorCode.AI_PROVIDER_TIMEOUT);
         assertThat(failure.stopReason()).isEqualTo(StopReason.DEADLINE_REACHED);
-        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(3, 2, List.of(1000L, 2000L), 25_000, "CLOSED"));
+        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(3, List.of(1000L, 2000L), 25_000, Kind.CLOSED));
         assertThat(contexts).extracting(AttemptContext::remaining)
                 .containsExactly(Duration.ofSeconds(25), Duration.ofSeconds(16), Duration.ofSeconds(6));
         assertThat(reports).extracting(AttemptReport::latency)
@@ -250,7 +250,7 @@ class GuardedExecutorTest {
         assertThat(failure.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
         assertThat(failure.retryAfter()).contains(Duration.ofMillis(17_655));
         assertThat(failure.getCause()).isInstanceOf(CircuitOpenException.class);
-        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(0, 0, List.of(), 0, "OPEN"));
+        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(0, List.of(), 0, Kind.OPEN));
         assertThat(contexts).isEmpty();
         assertThat(reports).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isEqualTo(Outcome.REJECTED);
@@ -272,7 +272,7 @@ class GuardedExecutorTest {
         assertThat(failure.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
         assertThat(failure.stopReason()).isEqualTo(StopReason.CIRCUIT_OPEN);
         assertThat(failure.retryAfter()).contains(Duration.ofSeconds(30));
-        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(2, 1, List.of(1000L), 1250, "OPEN"));
+        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(2, List.of(1000L), 1250, Kind.OPEN));
         assertThat(failure.getCause()).isInstanceOf(CircuitOpenException.class);
         assertThat(failure.getCause().getSuppressed()).singleElement()
                 .satisfies(e -> assertThat(((ParleyException) e).code()).isEqualTo(ErrorCode.AI_PROVIDER_TIMEOUT));
@@ -290,7 +290,7 @@ class GuardedExecutorTest {
         GuardedExecutionException failure = failureOf(result);
         assertThat(failure.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
         assertThat(failure.retryAfter()).contains(Duration.ofMillis(29_400));
-        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(1, 0, List.of(1000L), 1000, "OPEN"));
+        assertThat(failure.retryMeta()).isEqualTo(new RetryMeta(1, List.of(1000L), 1000, Kind.OPEN));
         assertThat(contexts).hasSize(1);
     }
 
@@ -302,7 +302,7 @@ class GuardedExecutorTest {
         CompletableFuture<GuardedResult<String>> result = run(failing(ErrorCode.DATABASE_UNAVAILABLE), ok("recovered"));
         scheduler.runUntilIdle();
 
-        assertThat(result.join().meta()).isEqualTo(new RetryMeta(2, 1, List.of(1000L), 1000, "CLOSED"));
+        assertThat(result.join().meta()).isEqualTo(new RetryMeta(2, List.of(1000L), 1000, Kind.CLOSED));
         assertThat(contexts).extracting(AttemptContext::probe).containsExactly(true, true);
         assertThat(transitions.moves()).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
         assertThat(breakers.size()).isZero();

@@ -3,6 +3,7 @@ package dev.parley.domain.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.domain.breaker.BreakerState.Kind;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import java.time.Duration;
@@ -131,11 +132,13 @@ class RetryPolicyTest {
     @Test
     void retryMetaIsImmutableAndConsistent() {
         List<Long> backoffs = new ArrayList<>(List.of(1000L, 2000L));
-        RetryMeta meta = new RetryMeta(3, 2, backoffs, 3_050, "CLOSED");
+        RetryMeta meta = new RetryMeta(3, backoffs, 3_050, Kind.CLOSED);
         backoffs.add(4000L);
         assertThat(meta.backoffMs()).containsExactly(1000L, 2000L);
         assertThatThrownBy(() -> meta.backoffMs().add(1L)).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> new RetryMeta(3, 1, List.of(), 0, "CLOSED")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RetryMeta(1, 0, List.of(-1L), 0, "CLOSED")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(meta.retries()).isEqualTo(2);
+        assertThat(RetryMeta.noAttempt(Kind.OPEN).retries()).isZero();
+        assertThatThrownBy(() -> new RetryMeta(-1, List.of(), 0, Kind.CLOSED)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RetryMeta(1, List.of(-1L), 0, Kind.CLOSED)).isInstanceOf(IllegalArgumentException.class);
     }
 }
