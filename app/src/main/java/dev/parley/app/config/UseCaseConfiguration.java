@@ -9,7 +9,6 @@ import dev.parley.application.chat.ListChatsUseCase;
 import dev.parley.application.chat.ReadMessagesService;
 import dev.parley.application.chat.ReadMessagesUseCase;
 import dev.parley.application.chat.SendMessageService;
-import dev.parley.application.chat.TurnEvents;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatService;
 import dev.parley.application.chat.StartChatUseCase;
@@ -28,6 +27,7 @@ import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.Users;
 import dev.parley.persistence.fault.DatabaseFaults;
 import dev.parley.persistence.fault.FaultInjectingConversations;
+import dev.parley.rest.chat.ChatEventHub;
 import dev.parley.rest.telemetry.JsonLogTelemetry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -89,11 +89,13 @@ public class UseCaseConfiguration {
         return new ReadMessagesService(conversations);
     }
 
+    /** Sending a message; its turns are told to the chat's event streams ({@link ChatEventHub}). */
     @Produces
     @ApplicationScoped
     SendMessageUseCase sendMessage(Conversations conversations, Personas personas, TokenWallet wallet,
             ReplyGenerator generator, UnitOfWork unitOfWork, JsonLogTelemetry telemetry, GuardedExecutor guarded,
-            DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, IdGenerator ids, Clock clock,
+            DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, ChatEventHub events, IdGenerator ids,
+            Clock clock,
             @ConfigProperty(name = "parley.tokens.cost-per-reply", defaultValue = "1") long costPerReply,
             @ConfigProperty(name = "parley.ai.history-limit", defaultValue = "20") int historyLimit) {
         // a PENDING turn older than the whole retry budget (plus a margin) belongs to a dead request
@@ -101,8 +103,7 @@ public class UseCaseConfiguration {
         return new SendMessageService(
                 new SendMessageService.Ports(
                         new FaultInjectingConversations(conversations, databaseFaults, debugFaults::reportDatabaseFault),
-                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry,
-                        TurnEvents.NONE), // the event stream hub is wired in once it implements the port
+                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry, events),
                 guarded, ids, clock, new SendMessageService.Settings(costPerReply, historyLimit, staleAfter));
     }
 }
