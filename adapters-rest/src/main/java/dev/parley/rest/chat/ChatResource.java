@@ -20,7 +20,7 @@ import dev.parley.rest.chat.Json.MessageJson;
 import dev.parley.rest.chat.Json.MessagePageJson;
 import dev.parley.rest.chat.Json.SendMessageRequest;
 import dev.parley.rest.chat.Json.StartChatRequest;
-import dev.parley.rest.debug.DebugFaults;
+import dev.parley.rest.debug.ArmsDebugFaults;
 import dev.parley.rest.problem.DomainProblems;
 import dev.parley.rest.problem.ProblemResponses;
 import dev.parley.rest.problem.RequestInfo;
@@ -74,8 +74,6 @@ public class ChatResource {
     @Inject
     SendMessageUseCase sendMessage;
     @Inject
-    DebugFaults debugFaults;
-    @Inject
     ChatEventHub events;
 
     @POST
@@ -124,35 +122,29 @@ public class ChatResource {
 
     /**
      * Sends a message and answers with the reply (201) once it is generated, or with a problem. The
-     * request thread is released while the reply is generated.
+     * request thread is released while the reply is generated. An {@code X-Debug-Force-Error} header
+     * is armed around the request by {@link dev.parley.rest.debug.DebugFaultsFilter}.
      */
     @POST
     @Path("{chatId}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ArmsDebugFaults
     public void send(@PathParam("chatId") String chatId, SendMessageRequest body,
-            @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam(DebugFaults.HEADER) String forceError, @Context HttpServletRequest request,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest request,
             @Suspended AsyncResponse response) {
         RequestInfo info = RequestInfo.from(request);
         response.setTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        DebugFaults.Armed armed = DebugFaults.Armed.NOTHING;
         try {
             SendMessageCommand command = new SendMessageCommand(currentUser.id(),
                     new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
                     Optional.ofNullable(idempotencyKey).filter(k -> !k.isBlank()), info.requestId());
-            armed = debugFaults.arm(command.chatId(), forceError);
-            DebugFaults.Armed disarm = armed;
-            sendMessage.send(command).whenComplete((turn, error) -> {
-                disarm.close();
-                response.resume(error == null
-                        ? Response.status(Response.Status.CREATED)
-                                .entity(ChatGenerationSuccess.of(turn))
-                                .header(RequestInfo.REQUEST_ID_HEADER, info.requestId())
-                                .build()
-                        : problem(error, info));
-            });
+            sendMessage.send(command).whenComplete((turn, error) -> response.resume(error == null
+                    ? Response.status(Response.Status.CREATED)
+                            .entity(ChatGenerationSuccess.of(turn))
+                            .header(RequestInfo.REQUEST_ID_HEADER, info.requestId())
+                            .build()
+                    : problem(error, info)));
         } catch (RuntimeException e) {
-            armed.close();
             response.resume(problem(e, info));
         }
     }
