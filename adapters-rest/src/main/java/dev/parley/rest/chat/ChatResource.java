@@ -7,6 +7,8 @@ import dev.parley.application.chat.SendMessageCommand;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatCommand;
 import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.application.chat.WatchChatQuery;
+import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Message;
@@ -74,6 +76,8 @@ public class ChatResource {
     @Inject
     SendMessageUseCase sendMessage;
     @Inject
+    WatchChatUseCase watchChat;
+    @Inject
     ChatEventHub events;
 
     @POST
@@ -115,9 +119,9 @@ public class ChatResource {
     @Path("{chatId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("chatId") String chatId, @Context SseEventSink sink, @Context Sse sse) {
-        ChatId id = new ChatId(Params.uuid(chatId, "chatId"));
-        readMessages.read(new ReadMessagesQuery(currentUser.id(), id, 0, 1)); // the caller must own the chat
-        events.subscribe(id, sink, sse);
+        WatchChatQuery query = new WatchChatQuery(currentUser.id(), new ChatId(Params.uuid(chatId, "chatId")));
+        watchChat.watch(query);
+        events.subscribe(query.chatId(), sink, sse);
     }
 
     /**

@@ -12,6 +12,8 @@ import dev.parley.application.chat.SendMessageService;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatService;
 import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.application.chat.WatchChatService;
+import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.application.persona.ListPersonasService;
 import dev.parley.application.persona.ListPersonasUseCase;
@@ -87,6 +89,12 @@ public class UseCaseConfiguration {
     @ApplicationScoped
     ReadMessagesUseCase readMessages(Conversations conversations) {
         return new ReadMessagesService(conversations);
+    }
+
+    @Produces
+    @ApplicationScoped
+    WatchChatUseCase watchChat(Conversations conversations) {
+        return new WatchChatService(conversations);
     }
 
     /** Sending a message; its turns are told to the chat's event streams ({@link ChatEventHub}). */
