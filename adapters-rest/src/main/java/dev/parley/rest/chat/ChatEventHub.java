@@ -1,6 +1,11 @@
 package dev.parley.rest.chat;
 
+import dev.parley.application.chat.TurnEvents;
 import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.chat.Message;
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.rest.chat.Json.MessageJson;
+import dev.parley.rest.chat.Json.TypingEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -14,6 +19,7 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -23,23 +29,29 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The open Server-Sent Event streams of each chat ({@code GET /api/chats/{chatId}/events}) and what
- * is published to them: {@code typing} when a turn starts or ends, {@code message} when a message is
- * stored. Every stream gets a keep-alive comment each {@code parley.events.keep-alive-ms}; a stream
+ * The open Server-Sent Event streams of each chat ({@code GET /api/chats/{chatId}/events}), and the
+ * adapter of the {@link TurnEvents} port that feeds them: {@code typing} ({@link TypingEvent}) when a
+ * generation starts or ends, {@code message} ({@link MessageJson}) when a message is stored or changes
+ * status. Every stream gets a keep-alive comment each {@code parley.events.keep-alive-ms}; a stream
  * whose client went away fails its next write and is closed and forgotten, and a chat without
- * streams is forgotten too. Thread-safe: events of one chat are written in the order they are
- * published.
+ * streams is forgotten too.
+ *
+ * <p>Thread-safe. Publishing never throws and never waits for a client: events are written on the
+ * managed executor, those of one chat in the order they were published.
  */
 @ApplicationScoped
-public class ChatEventHub {
+public class ChatEventHub implements TurnEvents {
     private static final Logger LOG = Logger.getLogger(ChatEventHub.class.getName());
+    /** Chats are spread over this many delivery lanes: a stalled client holds up only its lane. */
+    private static final int DELIVERY_LANES = 8;
 
     /** One open stream: the sink and the {@link Sse} factory of the request that opened it. */
     private record Subscriber(SseEventSink sink, Sse sse) {
     }
 
     private final Map<ChatId, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
-    private final Jsonb jsonb = JsonbBuilder.create();
+    private Jsonb jsonb;
+    private OrderedLanes deliveries;
 
     @Resource
     ManagedScheduledExecutorService executor;
@@ -49,10 +61,12 @@ public class ChatEventHub {
     private ScheduledFuture<?> keepAlive;
 
     @PostConstruct
-    void startKeepAlive() {
+    void start() {
         if (keepAliveMs < 100) {
             throw new IllegalArgumentException("parley.events.keep-alive-ms must be at least 100, not " + keepAliveMs);
         }
+        jsonb = JsonbBuilder.create();
+        deliveries = new OrderedLanes(executor, DELIVERY_LANES);
         keepAlive = executor.scheduleAtFixedRate(this::keepAlive, keepAliveMs, keepAliveMs, TimeUnit.MILLISECONDS);
     }
 
@@ -64,7 +78,9 @@ public class ChatEventHub {
         subscribers.values().forEach(set -> set.forEach(s -> closeQuietly(s.sink())));
         subscribers.clear();
         try {
-            jsonb.close();
+            if (jsonb != null) {
+                jsonb.close();
+            }
         } catch (Exception ignored) {
             // shutting down
         }
@@ -86,13 +102,43 @@ public class ChatEventHub {
         }
     }
 
-    /** Publishes an event whose data is {@code payload} as JSON to every stream of the chat. */
-    public void publish(ChatId chatId, String name, Object payload) {
+    @Override
+    public void generationStarted(ChatId chatId, String requestId) {
+        publish(chatId, "typing", new TypingEvent(chatId.value(), true, requestId, null));
+    }
+
+    @Override
+    public void messageChanged(Message message) {
+        publish(message.chatId(), "message", MessageJson.of(message));
+    }
+
+    @Override
+    public void generationEnded(ChatId chatId, String requestId, Optional<ErrorCode> failure) {
+        publish(chatId, "typing", new TypingEvent(chatId.value(), false, requestId,
+                failure.map(ErrorCode::name).orElse(null)));
+    }
+
+    /**
+     * Publishes an event whose data is {@code payload} as JSON to every stream of the chat. Returns at
+     * once (the streams are written on the executor) and never throws.
+     */
+    void publish(ChatId chatId, String name, Object payload) {
+        try {
+            if (!subscribers.containsKey(chatId)) {
+                return; // nobody watches: not even worth the JSON
+            }
+            String data = jsonb.toJson(payload);
+            deliveries.submit(chatId, () -> deliver(chatId, name, data));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not publish a " + name + " event", e);
+        }
+    }
+
+    private void deliver(ChatId chatId, String name, String data) {
         Set<Subscriber> set = subscribers.get(chatId);
         if (set == null) {
             return;
         }
-        String data = jsonb.toJson(payload);
         synchronized (set) {
             for (Subscriber s : Set.copyOf(set)) {
                 write(chatId, set, s, s.sse().newEventBuilder().name(name)

@@ -1,20 +1,18 @@
 package dev.parley.rest.chat;
 
-import dev.parley.domain.common.Failures;
-
 import dev.parley.application.chat.ListChatsUseCase;
 import dev.parley.application.chat.ReadMessagesQuery;
 import dev.parley.application.chat.ReadMessagesUseCase;
-import dev.parley.application.chat.ChatTurn;
 import dev.parley.application.chat.SendMessageCommand;
-import dev.parley.application.chat.SendMessageFailedException;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatCommand;
 import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.application.chat.WatchChatQuery;
+import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Message;
-import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.common.Failures;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
 import dev.parley.domain.persona.PersonaId;
@@ -24,8 +22,7 @@ import dev.parley.rest.chat.Json.MessageJson;
 import dev.parley.rest.chat.Json.MessagePageJson;
 import dev.parley.rest.chat.Json.SendMessageRequest;
 import dev.parley.rest.chat.Json.StartChatRequest;
-import dev.parley.rest.chat.Json.TypingEvent;
-import dev.parley.rest.debug.DebugFaults;
+import dev.parley.rest.debug.ArmsDebugFaults;
 import dev.parley.rest.problem.DomainProblems;
 import dev.parley.rest.problem.ProblemResponses;
 import dev.parley.rest.problem.RequestInfo;
@@ -51,12 +48,15 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Chats and their messages: {@code /api/chats}. */
+/**
+ * Chats and their messages: {@code /api/chats}. Translates HTTP to the use cases and their results
+ * back to HTTP, nothing else: what a turn tells its watchers leaves through the
+ * {@link dev.parley.application.chat.TurnEvents} port, implemented by {@link ChatEventHub}.
+ */
 @Path("chats")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
@@ -76,7 +76,7 @@ public class ChatResource {
     @Inject
     SendMessageUseCase sendMessage;
     @Inject
-    DebugFaults debugFaults;
+    WatchChatUseCase watchChat;
     @Inject
     ChatEventHub events;
 
@@ -119,89 +119,42 @@ public class ChatResource {
     @Path("{chatId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("chatId") String chatId, @Context SseEventSink sink, @Context Sse sse) {
-        ChatId id = new ChatId(Params.uuid(chatId, "chatId"));
-        readMessages.read(new ReadMessagesQuery(currentUser.id(), id, 0, 1)); // the caller must own the chat
-        events.subscribe(id, sink, sse);
+        WatchChatQuery query = new WatchChatQuery(currentUser.id(), new ChatId(Params.uuid(chatId, "chatId")));
+        watchChat.watch(query);
+        events.subscribe(query.chatId(), sink, sse);
     }
 
     /**
      * Sends a message and answers with the reply (201) once it is generated, or with a problem. The
-     * request thread is released while the reply is generated.
+     * request thread is released while the reply is generated. An {@code X-Debug-Force-Error} header
+     * is armed around the request by {@link dev.parley.rest.debug.DebugFaultsFilter}.
      */
     @POST
     @Path("{chatId}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
+    @ArmsDebugFaults
     public void send(@PathParam("chatId") String chatId, SendMessageRequest body,
-            @HeaderParam("Idempotency-Key") String idempotencyKey,
-            @HeaderParam(DebugFaults.HEADER) String forceError, @Context HttpServletRequest request,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest request,
             @Suspended AsyncResponse response) {
         RequestInfo info = RequestInfo.from(request);
         response.setTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        DebugFaults.Armed armed = DebugFaults.Armed.NOTHING;
         try {
             SendMessageCommand command = new SendMessageCommand(currentUser.id(),
                     new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
                     Optional.ofNullable(idempotencyKey).filter(k -> !k.isBlank()), info.requestId());
-            armed = debugFaults.arm(command.chatId(), command.requestId(), forceError);
-            DebugFaults.Armed disarm = armed;
-            CompletionStage<ChatTurn> turnStage = sendMessage.send(command);
-            // still running: the message is stored and a reply is being generated
-            boolean generating = !turnStage.toCompletableFuture().isDone();
-            if (generating) {
-                events.publish(command.chatId(), "typing", new TypingEvent(command.chatId().value(), true, command.requestId(), null));
-            }
-            turnStage.whenComplete((turn, error) -> {
-                disarm.close();
-                publishOutcome(command, generating, turn, error);
-                if (error == null) {
-                    response.resume(Response.status(Response.Status.CREATED)
+            sendMessage.send(command).whenComplete((turn, error) -> response.resume(error == null
+                    ? Response.status(Response.Status.CREATED)
                             .entity(ChatGenerationSuccess.of(turn))
                             .header(RequestInfo.REQUEST_ID_HEADER, info.requestId())
-                            .build());
-                } else {
-                    response.resume(problem(error, info));
-                }
-            });
+                            .build()
+                    : problem(error, info)));
         } catch (RuntimeException e) {
-            armed.close();
             response.resume(problem(e, info));
         }
     }
 
-    /** Tells the chat's event streams how a turn ended; must never disturb the response. */
-    private void publishOutcome(SendMessageCommand command, boolean generating, ChatTurn turn, Throwable error) {
-        try {
-            ChatId chat = command.chatId();
-            if (error == null) {
-                if (!turn.replayed()) {
-                    events.publish(chat, "message", MessageJson.of(turn.userMessage()));
-                    events.publish(chat, "message", MessageJson.of(turn.assistantMessage()));
-                }
-                if (generating) {
-                    events.publish(chat, "typing", new TypingEvent(chat.value(), false, command.requestId(), null));
-                }
-                return;
-            }
-            if (unwrap(error) instanceof SendMessageFailedException failed
-                    && failed.code() != ErrorCode.REQUEST_IN_PROGRESS) {
-                events.publish(chat, "message", MessageJson.failedUserMessage(failed.userMessageId().value(),
-                        chat.value(), command.content(), failed.code()));
-            }
-            if (generating) {
-                ErrorCode code = unwrap(error) instanceof ParleyException p ? p.code() : ErrorCode.INTERNAL_ERROR;
-                events.publish(chat, "typing", new TypingEvent(chat.value(), false, command.requestId(), code.name()));
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not publish the events of a turn", e);
-        }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return Failures.unwrap(error);
-    }
-
     private static Response problem(Throwable error, RequestInfo info) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Failures.unwrap(error);
         if (cause instanceof ParleyException parley) {
             return ProblemResponses.toResponse(DomainProblems.of(parley, info.locale()), info);
         }

@@ -26,11 +26,6 @@ public final class Json {
 
     public record MessageJson(UUID id, UUID chatId, String role, String content, String status, UUID replyTo,
             String errorCode, Instant createdAt) {
-        /** A user message that failed, as the REST layer knows it from the failure (no creation time). */
-        static MessageJson failedUserMessage(UUID id, UUID chatId, String content, ErrorCode code) {
-            return new MessageJson(id, chatId, "user", content, "failed", null, code.name(), null);
-        }
-
         static MessageJson of(Message m) {
             return new MessageJson(m.id().value(), m.chatId().value(), m.role().name().toLowerCase(Locale.ROOT),
                     m.content(), m.status().name().toLowerCase(Locale.ROOT),

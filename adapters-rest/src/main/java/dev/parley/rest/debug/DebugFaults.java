@@ -3,9 +3,10 @@ package dev.parley.rest.debug;
 import dev.parley.domain.chat.ChatId;
 
 /**
- * The REST side of debug fault injection (docs/architecture.md#fault-injection): arms what an {@code X-Debug-Force-Error}
- * header asks for, for one request of one chat. When debug is disabled the header is ignored (and
- * reported once as {@code debug_header_ignored}).
+ * The REST side of debug fault injection (docs/architecture.md#fault-injection): arms what an
+ * {@code X-Debug-Force-Error} header asks for, for one request of one chat ({@link DebugFaultsFilter}
+ * calls it around the requests of {@link ArmsDebugFaults} methods). When debug is disabled the header
+ * is ignored (and reported once as {@code debug_header_ignored}).
  */
 public interface DebugFaults {
     String HEADER = "X-Debug-Force-Error";

@@ -9,10 +9,11 @@ import dev.parley.application.chat.ListChatsUseCase;
 import dev.parley.application.chat.ReadMessagesService;
 import dev.parley.application.chat.ReadMessagesUseCase;
 import dev.parley.application.chat.SendMessageService;
-import dev.parley.application.chat.TurnEvents;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatService;
 import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.application.chat.WatchChatService;
+import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.application.persona.ListPersonasService;
 import dev.parley.application.persona.ListPersonasUseCase;
@@ -29,6 +30,7 @@ import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.Users;
 import dev.parley.persistence.fault.DatabaseFaults;
 import dev.parley.persistence.fault.FaultInjectingConversations;
+import dev.parley.rest.chat.ChatEventHub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -91,17 +93,23 @@ public class UseCaseConfiguration {
 
     @Produces
     @ApplicationScoped
+    WatchChatUseCase watchChat(Conversations conversations) {
+        return new WatchChatService(conversations);
+    }
+
+    /** Sending a message; its turns are told to the chat's event streams ({@link ChatEventHub}). */
+    @Produces
+    @ApplicationScoped
     SendMessageUseCase sendMessage(Conversations conversations, Personas personas, TokenWallet wallet,
             ReplyGenerator generator, UnitOfWork unitOfWork, GenerationTelemetry telemetry, GuardedExecutor guarded,
-            DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, IdGenerator ids, Clock clock,
-            @ConfigProperties TurnSettings turn) {
+            DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, ChatEventHub events, IdGenerator ids,
+            Clock clock, @ConfigProperties TurnSettings turn) {
         // a PENDING turn older than the whole retry budget (plus a margin) belongs to a dead request
         Duration staleAfter = guarded.policy().deadline().plusSeconds(30);
         return new SendMessageService(
                 new SendMessageService.Ports(
                         new FaultInjectingConversations(conversations, databaseFaults, debugFaults::reportDatabaseFault),
-                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry,
-                        TurnEvents.NONE), // the event stream hub is wired in once it implements the port
+                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry, events),
                 guarded, ids, clock, turn.toSettings(staleAfter));
     }
 }
