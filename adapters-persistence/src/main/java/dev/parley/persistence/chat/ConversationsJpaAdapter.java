@@ -7,13 +7,13 @@ import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.chat.MessageStatus;
-import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.chat.Turn;
+import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.user.UserId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,29 +158,35 @@ public class ConversationsJpaAdapter implements Conversations {
     }
 
     @Override
-    public boolean claimForRetry(MessageId userMessageId, Instant now, Instant staleBefore) {
-        return em.createQuery("update MessageJpaEntity m set m.status = :pending, m.errorCode = null,"
-                        + " m.updatedAt = :now where m.id = :id and m.role = dev.parley.domain.chat.MessageRole.USER"
-                        + " and (m.status = :failed or (m.status = :pending and m.updatedAt < :staleBefore))")
-                .setParameter("pending", MessageStatus.PENDING)
-                .setParameter("failed", MessageStatus.FAILED)
-                .setParameter("now", now)
-                .setParameter("staleBefore", staleBefore)
-                .setParameter("id", userMessageId.value())
-                .executeUpdate() == 1;
+    public Optional<Turn> findTurn(ChatId chatId, String idempotencyKey) {
+        return em.createQuery("select m from MessageJpaEntity m where m.chatId = :chat and m.idempotencyKey = :key",
+                        MessageJpaEntity.class)
+                .setParameter("chat", chatId.value())
+                .setParameter("key", idempotencyKey)
+                .getResultStream()
+                .findFirst()
+                .map(m -> new Turn(m.toDomain(), m.updatedAt,
+                        m.status == MessageStatus.COMPLETED ? findReplyTo(new MessageId(m.id)) : Optional.empty()));
     }
 
+    /**
+     * One conditional update: it changes the row only if it is still in the state the domain's
+     * decision expected, so concurrent requests deciding on the same observation cannot both apply.
+     */
     @Override
-    public void markUserMessage(MessageId id, MessageStatus status, Optional<ErrorCode> code, Instant at) {
-        int updated = em.createQuery("update MessageJpaEntity m set m.status = :status, m.errorCode = :code,"
-                        + " m.updatedAt = :at where m.id = :id and m.role = dev.parley.domain.chat.MessageRole.USER")
-                .setParameter("status", status)
-                .setParameter("code", code.orElse(null))
-                .setParameter("at", at)
-                .setParameter("id", id.value())
-                .executeUpdate();
-        if (updated != 1) {
-            throw new IllegalStateException("no user message " + id);
+    public boolean apply(TurnTransition transition) {
+        boolean exact = transition.expectedUpdatedAt().isPresent();
+        var update = em.createQuery("update MessageJpaEntity m set m.status = :to, m.errorCode = :code,"
+                        + " m.updatedAt = :at where m.id = :id and m.role = dev.parley.domain.chat.MessageRole.USER"
+                        + " and m.status = :from" + (exact ? " and m.updatedAt = :seen" : ""))
+                .setParameter("to", transition.newStatus())
+                .setParameter("code", transition.errorCode().orElse(null))
+                .setParameter("at", transition.at())
+                .setParameter("id", transition.userMessageId().value())
+                .setParameter("from", transition.expectedStatus());
+        if (exact) {
+            update.setParameter("seen", transition.expectedUpdatedAt().get());
         }
+        return update.executeUpdate() == 1;
     }
 }

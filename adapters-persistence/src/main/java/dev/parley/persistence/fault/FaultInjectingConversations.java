@@ -7,12 +7,12 @@ import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.chat.MessageRole;
-import dev.parley.domain.chat.MessageStatus;
+import dev.parley.domain.chat.Turn;
+import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.user.UserId;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -85,12 +85,12 @@ public final class FaultInjectingConversations implements Conversations {
     }
 
     @Override
-    public boolean claimForRetry(MessageId userMessageId, Instant now, Instant staleBefore) {
-        return delegate.claimForRetry(userMessageId, now, staleBefore);
+    public Optional<Turn> findTurn(ChatId chatId, String idempotencyKey) {
+        return delegate.findTurn(chatId, idempotencyKey);
     }
 
     @Override
-    public void markUserMessage(MessageId id, MessageStatus status, Optional<ErrorCode> code, Instant at) {
-        delegate.markUserMessage(id, status, code, at);
+    public boolean apply(TurnTransition transition) {
+        return delegate.apply(transition);
     }
 }

@@ -10,6 +10,9 @@ import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.chat.MessageRole;
 import dev.parley.domain.chat.MessageStatus;
+import dev.parley.domain.chat.RetryClaim;
+import dev.parley.domain.chat.Turn;
+import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.persona.PersonaId;
 import dev.parley.domain.user.UserId;
@@ -89,25 +92,74 @@ class ConversationsJpaAdapterTest {
         assertThat(someoneElses).isEmpty();
     }
 
+    private boolean apply(TurnTransition transition) {
+        return PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em).apply(transition));
+    }
+
+    private Turn turn(Chat chat, String key) {
+        return PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em).findTurn(chat.id(), key))
+                .orElseThrow();
+    }
+
+    private static String stateOf(Message m) {
+        return Rows.queryString("select status || ':' || coalesce(error_code, '-') from messages where id = ?",
+                m.id().value());
+    }
+
     @Test
-    void marksAUserMessageFailedWithItsCodeAndCompletedLater() {
+    void marksAUserMessageFailedWithItsCodeAndCompletedAfterARetryClaim() {
         Chat chat = newChat(T0, "marks");
         Message m = userMessage(chat, "try me", T0, "retry-key");
-        PostgresFixture.inTransaction(em -> {
-            new ConversationsJpaAdapter(em).markUserMessage(m.id(), MessageStatus.FAILED,
-                    Optional.of(ErrorCode.AI_PROVIDER_TIMEOUT), T0.plusSeconds(3));
-            return null;
-        });
+        assertThat(apply(Turn.begun(m).fail(ErrorCode.AI_PROVIDER_TIMEOUT, T0.plusSeconds(3)))).isTrue();
         assertThat(Rows.queryString("select status || ':' || error_code from messages where id = ?", m.id().value()))
                 .isEqualTo("FAILED:AI_PROVIDER_TIMEOUT");
 
+        Turn failed = turn(chat, "retry-key");
+        assertThat(failed.updatedAt()).isEqualTo(T0.plusSeconds(3));
+        TurnTransition claim = ((RetryClaim.Claimed) failed.claimForRetry(T0.plusSeconds(4), T0)).transition();
+        assertThat(apply(claim)).isTrue();
+        Message answer = Message.assistantReply(new MessageId(UUID.randomUUID()), m, "done", T0.plusSeconds(5));
         PostgresFixture.inTransaction(em -> {
-            new ConversationsJpaAdapter(em).markUserMessage(m.id(), MessageStatus.COMPLETED, Optional.empty(),
-                    T0.plusSeconds(4));
+            new ConversationsJpaAdapter(em).append(answer);
             return null;
         });
-        assertThat(Rows.queryString("select status || ':' || coalesce(error_code, '-') from messages where id = ?",
-                m.id().value())).isEqualTo("COMPLETED:-");
+        assertThat(apply(claim.result().complete(answer))).isTrue();
+
+        assertThat(stateOf(m)).isEqualTo("COMPLETED:-");
+        Turn completed = turn(chat, "retry-key");
+        assertThat(completed.status()).isEqualTo(MessageStatus.COMPLETED);
+        assertThat(completed.updatedAt()).isEqualTo(T0.plusSeconds(5));
+        assertThat(completed.reply()).map(Message::id).contains(answer.id());
+    }
+
+    @Test
+    void aTurnIsMarkedFailedOrCompletedOnlyWhileItIsStillPending() {
+        Chat chat = newChat(T0, "only pending");
+        Message m = userMessage(chat, "once", T0, "pk");
+        Turn pending = Turn.begun(m);
+        Message answer = Message.assistantReply(new MessageId(UUID.randomUUID()), m, "a", T0.plusSeconds(1));
+
+        assertThat(apply(pending.fail(ErrorCode.AI_BAD_RESPONSE, T0.plusSeconds(1)))).isTrue();
+        assertThat(apply(pending.fail(ErrorCode.INTERNAL_ERROR, T0.plusSeconds(2)))).as("already failed").isFalse();
+        assertThat(apply(pending.complete(answer))).as("failed, not pending").isFalse();
+        assertThat(stateOf(m)).isEqualTo("FAILED:AI_BAD_RESPONSE");
+    }
+
+    @Test
+    void aTransitionNeverTouchesAnAssistantMessage() {
+        Chat chat = newChat(T0, "roles");
+        Message question = userMessage(chat, "q", T0, "rk");
+        Message answer = Message.assistantReply(new MessageId(UUID.randomUUID()), question, "a", T0.plusSeconds(1));
+        PostgresFixture.inTransaction(em -> {
+            new ConversationsJpaAdapter(em).append(answer);
+            return null;
+        });
+        Turn posingAsTurn = Turn.begun(Message.userMessage(answer.id(), chat.id(), "a", Optional.empty(),
+                T0.plusSeconds(1)));
+
+        assertThat(apply(posingAsTurn.fail(ErrorCode.INTERNAL_ERROR, T0.plusSeconds(2)))).isFalse();
+        assertThat(Rows.queryString("select status from messages where id = ?", answer.id().value()))
+                .isEqualTo("COMPLETED");
     }
 
     @Test
@@ -165,26 +217,43 @@ class ConversationsJpaAdapterTest {
         Message m = userMessage(chat, "again", T0, "ck");
         Instant now = T0.plusSeconds(10);
 
-        boolean freshPending = PostgresFixture.inTransaction(
-                em -> new ConversationsJpaAdapter(em).claimForRetry(m.id(), now, T0.minusSeconds(1)));
-        assertThat(freshPending).as("a pending message still being answered").isFalse();
+        assertThat(turn(chat, "ck").claimForRetry(now, T0.minusSeconds(1)))
+                .as("a pending message still being answered").isInstanceOf(RetryClaim.Busy.class);
 
-        PostgresFixture.inTransaction(em -> {
-            new ConversationsJpaAdapter(em).markUserMessage(m.id(), MessageStatus.FAILED,
-                    Optional.of(ErrorCode.AI_PROVIDER_UNAVAILABLE), T0.plusSeconds(1));
-            return null;
-        });
-        boolean first = PostgresFixture.inTransaction(
-                em -> new ConversationsJpaAdapter(em).claimForRetry(m.id(), now, T0.minusSeconds(1)));
-        boolean second = PostgresFixture.inTransaction(
-                em -> new ConversationsJpaAdapter(em).claimForRetry(m.id(), now, T0.minusSeconds(1)));
-        assertThat(first).isTrue();
-        assertThat(second).isFalse();
-        assertThat(Rows.queryString("select status || ':' || coalesce(error_code, '-') from messages where id = ?",
-                m.id().value())).isEqualTo("PENDING:-");
+        assertThat(apply(Turn.begun(m).fail(ErrorCode.AI_PROVIDER_UNAVAILABLE, T0.plusSeconds(1)))).isTrue();
+        Turn seen = turn(chat, "ck");
+        TurnTransition claim = ((RetryClaim.Claimed) seen.claimForRetry(now, T0.minusSeconds(1))).transition();
+        TurnTransition rival = ((RetryClaim.Claimed) seen.claimForRetry(now.plusMillis(1), T0.minusSeconds(1)))
+                .transition();
+        assertThat(apply(claim)).isTrue();
+        assertThat(apply(rival)).as("a second claimer that saw the same failed turn").isFalse();
+        assertThat(stateOf(m)).isEqualTo("PENDING:-");
 
-        boolean stale = PostgresFixture.inTransaction(
-                em -> new ConversationsJpaAdapter(em).claimForRetry(m.id(), now.plusSeconds(100), now.plusSeconds(1)));
-        assertThat(stale).as("pending but untouched since before the stale limit").isTrue();
+        Turn claimed = turn(chat, "ck");
+        assertThat(claimed.claimForRetry(now.plusSeconds(100), now)).as("touched by the claim, not stale yet")
+                .isInstanceOf(RetryClaim.Busy.class);
+        RetryClaim stale = claimed.claimForRetry(now.plusSeconds(100), now.plusSeconds(1));
+        assertThat(stale).as("pending but untouched since before the stale limit").isInstanceOf(RetryClaim.Claimed.class);
+        TurnTransition takeover = ((RetryClaim.Claimed) stale).transition();
+        TurnTransition rivalTakeover = ((RetryClaim.Claimed) claimed.claimForRetry(now.plusSeconds(101),
+                now.plusSeconds(1))).transition();
+        assertThat(apply(takeover)).isTrue();
+        assertThat(apply(rivalTakeover)).as("exactly one takes a stale turn over").isFalse();
+        assertThat(turn(chat, "ck").updatedAt()).isEqualTo(now.plusSeconds(100));
+    }
+
+    @Test
+    void aTurnTakenOverAtAFinerThanMicrosecondInstantIsFoundAndClaimedExactly() {
+        Chat chat = newChat(T0, "precision");
+        userMessage(chat, "fine", T0.plusNanos(123_456_789), "fk");
+        Turn seen = turn(chat, "fk");
+
+        TurnTransition takeover = ((RetryClaim.Claimed) seen.claimForRetry(T0.plusSeconds(60).plusNanos(987_654_321),
+                T0.plusSeconds(30))).transition();
+
+        assertThat(apply(takeover)).isTrue();
+        TurnTransition again = ((RetryClaim.Claimed) turn(chat, "fk").claimForRetry(T0.plusSeconds(600),
+                T0.plusSeconds(300))).transition();
+        assertThat(apply(again)).as("the stored update time compares equal to the one read back").isTrue();
     }
 }

@@ -1,17 +1,15 @@
 package dev.parley.application.chat;
 
-import dev.parley.domain.common.Failures;
-
+import dev.parley.domain.chat.Admission;
 import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
-import dev.parley.domain.chat.MessageStatus;
+import dev.parley.domain.chat.Turn;
 import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
-import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.domain.moderation.Moderation;
@@ -37,15 +35,21 @@ import java.util.concurrent.CompletionStage;
  * <ol>
  *   <li>The caller must own the chat (another user's chat is CHAT_NOT_FOUND).</li>
  *   <li>Idempotency: the same key on the same chat with the same content is the same turn: its user
- *       message is stored once; a completed turn is replayed without a new charge; a failed one is
- *       generated again for the same user message; one still being answered is REQUEST_IN_PROGRESS;
- *       the key with other content is IDEMPOTENCY_KEY_REUSED.</li>
+ *       message is stored once; the domain decides the {@link Admission}: a completed turn is replayed
+ *       without a new charge; a failed one (or one whose request went stale) is generated again for
+ *       the same user message; one still being answered is REQUEST_IN_PROGRESS; the key with other
+ *       content is IDEMPOTENCY_KEY_REUSED.</li>
  *   <li>The user message is stored before anything else can fail.</li>
  *   <li>Moderation, then the balance, then generation under the chat's breaker and the retry policy
  *       ({@link GuardedExecutor}: waits never block a thread).</li>
- *   <li>Success: reply, charge and ledger row in one unit of work. Failure: the user message stays,
- *       marked failed with its code; nothing is charged.</li>
+ *   <li>Success: reply, charge, ledger row and the turn's completion in one unit of work. Failure: the
+ *       user message stays, marked failed with its code if still pending; nothing is charged.</li>
  * </ol>
+ * The turn's moves are the domain's ({@link Turn}); the store applies each only from the state it
+ * expects. Watchers hear of the turn through {@link TurnEvents}: {@code generationStarted} right
+ * before a reply is generated; the changed messages (the completed user message and the reply, or
+ * the failed user message, except for REQUEST_IN_PROGRESS); {@code generationEnded} after a started
+ * generation. A replay publishes nothing. Their failures never break the turn.
  */
 public final class SendMessageService implements SendMessageUseCase {
     /**
@@ -86,13 +90,12 @@ public final class SendMessageService implements SendMessageUseCase {
         }
     }
 
-    private static final Duration IN_PROGRESS_RETRY_AFTER = Duration.ofSeconds(1);
-
     private final Ports ports;
     private final GuardedExecutor guarded;
     private final IdGenerator ids;
     private final Clock clock;
     private final Settings settings;
+    private final TurnOutcomes outcomes;
 
     public SendMessageService(Ports ports, GuardedExecutor guarded, IdGenerator ids, Clock clock, Settings settings) {
         this.ports = Objects.requireNonNull(ports, "ports");
@@ -100,6 +103,7 @@ public final class SendMessageService implements SendMessageUseCase {
         this.ids = Objects.requireNonNull(ids, "ids");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.outcomes = new TurnOutcomes(ports, ids, clock, settings.costPerReply());
     }
 
     @Override
@@ -109,11 +113,55 @@ public final class SendMessageService implements SendMessageUseCase {
                 .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "chat without persona"));
 
         Admission admission = admit(command);
-        if (admission.replay() != null) {
-            ports.telemetry().completed(command.requestId(), chat.id(), null, null, true);
-            return CompletableFuture.completedFuture(admission.replay());
+        if (admission instanceof Admission.Replay replay) {
+            return CompletableFuture.completedFuture(replay(command, replay));
         }
-        Message userMessage = admission.toGenerate();
+        if (admission instanceof Admission.KeyReused) {
+            throw new ParleyException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "key reused for other content");
+        }
+        if (admission instanceof Admission.InProgress inProgress) {
+            throw inProgress(inProgress.userMessage());
+        }
+        Admission.Generate generate = (Admission.Generate) admission;
+        if (generate.claim().isPresent() && !ports.conversations().apply(generate.claim().get())) {
+            throw inProgress(generate.turn().userMessage()); // another retry claimed it first
+        }
+        return generate(command, chat, persona, generate.turn());
+    }
+
+    /** Stores the sent message unless its key names a stored turn; the domain decides the rest. */
+    private Admission admit(SendMessageCommand command) {
+        Instant now = clock.instant();
+        Message sent = Message.userMessage(new MessageId(ids.next()), command.chatId(), command.content(),
+                command.idempotencyKey(), now);
+        Optional<Turn> stored = Optional.empty();
+        if (command.idempotencyKey().isEmpty()) {
+            ports.conversations().append(sent);
+        } else if (!ports.conversations().appendIfKeyUnused(sent)) {
+            stored = Optional.of(ports.conversations().findTurn(command.chatId(), command.idempotencyKey().get())
+                    .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "idempotency key vanished")));
+        }
+        return Admission.decide(stored, sent, now, settings.staleAfter());
+    }
+
+    private ChatTurn replay(SendMessageCommand command, Admission.Replay replay) {
+        RetryMeta none = RetryMeta.noAttempt(guarded.breakers().state(command.chatId()).kind());
+        ChatTurn turn = new ChatTurn(replay.userMessage(), replay.reply(), settings.costPerReply(),
+                ports.wallet().balance(command.caller()), none, true);
+        ports.telemetry().completed(command.requestId(), command.chatId(), null, null, true);
+        return turn;
+    }
+
+    private static SendMessageFailedException inProgress(Message userMessage) {
+        return new SendMessageFailedException(new ParleyException(ErrorCode.REQUEST_IN_PROGRESS,
+                "the same turn is being answered", TurnOutcomes.IN_PROGRESS_RETRY_AFTER), userMessage.chatId(),
+                userMessage.id(), null);
+    }
+
+    /** Moderation, the balance, then generation under the breaker and retry policy; ends the turn. */
+    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Chat chat, Persona persona, Turn turn) {
+        Message userMessage = turn.userMessage();
+        boolean started = false;
         try {
             var verdict = ports.moderation().check(userMessage.content());
             if (!verdict.allowed()) {
@@ -123,57 +171,23 @@ public final class SendMessageService implements SendMessageUseCase {
             if (ports.wallet().balance(command.caller()) < settings.costPerReply()) {
                 throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
             }
-            GenerationRequest request = new GenerationRequest(chat.id(), persona,
-                    history(userMessage), userMessage, Optional.of(command.requestId()));
+            GenerationRequest request = new GenerationRequest(chat.id(), persona, history(userMessage), userMessage,
+                    Optional.of(command.requestId()));
+            outcomes.events().generationStarted(chat.id(), command.requestId());
+            started = true;
             return guarded.execute(chat.id(), attempt -> ports.generator().generate(request),
                             report -> ports.telemetry().attempt(command.requestId(), report))
                     .handle((result, error) -> {
                         if (error != null) {
-                            ParleyException failure = unwrap(error);
+                            ParleyException failure = TurnOutcomes.unwrap(error);
                             RetryMeta meta = failure instanceof GuardedExecutionException g ? g.retryMeta() : null;
-                            throw failAndReport(command, userMessage, failure, meta);
+                            throw outcomes.fail(command, turn, failure, meta, true);
                         }
-                        return complete(command, userMessage, result.value(), result.meta());
+                        return outcomes.complete(command, turn, result.value(), result.meta());
                     });
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(failAndReport(command, userMessage, unwrap(e), null));
+            return CompletableFuture.failedFuture(outcomes.fail(command, turn, TurnOutcomes.unwrap(e), null, started));
         }
-    }
-
-    /** The outcome of the idempotency check: a turn to replay, or a stored user message to answer. */
-    private record Admission(ChatTurn replay, Message toGenerate) {
-    }
-
-    private Admission admit(SendMessageCommand command) {
-        Instant now = clock.instant();
-        Message fresh = Message.userMessage(new MessageId(ids.next()), command.chatId(), command.content(),
-                command.idempotencyKey(), now);
-        if (command.idempotencyKey().isEmpty()) {
-            ports.conversations().append(fresh);
-            return new Admission(null, fresh);
-        }
-        String key = command.idempotencyKey().get();
-        if (ports.conversations().appendIfKeyUnused(fresh)) {
-            return new Admission(null, fresh);
-        }
-        Message existing = ports.conversations().findByIdempotencyKey(command.chatId(), key)
-                .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "idempotency key vanished"));
-        if (!existing.content().equals(command.content())) {
-            throw new ParleyException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "key reused for other content");
-        }
-        if (existing.status() == MessageStatus.COMPLETED) {
-            Message reply = ports.conversations().findReplyTo(existing.id())
-                    .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "completed turn without reply"));
-            RetryMeta none = RetryMeta.noAttempt(guarded.breakers().state(command.chatId()).kind());
-            return new Admission(new ChatTurn(existing, reply, settings.costPerReply(),
-                    ports.wallet().balance(command.caller()), none, true), null);
-        }
-        if (!ports.conversations().claimForRetry(existing.id(), now, now.minus(settings.staleAfter()))) {
-            throw new SendMessageFailedException(new ParleyException(ErrorCode.REQUEST_IN_PROGRESS,
-                    "the same turn is being answered", IN_PROGRESS_RETRY_AFTER), existing.chatId(), existing.id(),
-                    null);
-        }
-        return new Admission(null, existing.withStatus(MessageStatus.PENDING, Optional.empty()));
     }
 
     /** The recent history ending with {@code userMessage} (a retried message may not be the newest). */
@@ -186,49 +200,5 @@ public final class SendMessageService implements SendMessageUseCase {
             }
         }
         return at >= 0 ? List.copyOf(recent.subList(0, at + 1)) : List.of(userMessage);
-    }
-
-    private ChatTurn complete(SendMessageCommand command, Message userMessage, GeneratedReply reply, RetryMeta meta) {
-        try {
-            ChatTurn turn = ports.unitOfWork().inTransaction(() -> {
-                Message answer = Message.assistantReply(new MessageId(ids.next()), userMessage, reply.content(),
-                        clock.instant());
-                ports.conversations().append(answer);
-                long balance = ports.wallet().charge(command.caller(), answer.id(), settings.costPerReply());
-                ports.conversations().markUserMessage(userMessage.id(), MessageStatus.COMPLETED, Optional.empty(),
-                        answer.createdAt());
-                return new ChatTurn(userMessage.withStatus(MessageStatus.COMPLETED, Optional.empty()), answer,
-                        settings.costPerReply(), balance, meta, false);
-            });
-            ports.telemetry().completed(command.requestId(), userMessage.chatId(), null, meta, false);
-            return turn;
-        } catch (RuntimeException e) {
-            throw failAndReport(command, userMessage, unwrap(e), meta);
-        }
-    }
-
-    /**
-     * Marks the stored user message failed (it stays, for a retry), reports the end of the request
-     * and builds the failure ({@code meta}: the attempts made, if generation was tried). Marking is best effort: when the database itself is the failure, the
-     * message stays pending (a retry takes it over once stale) and the client gets the original error.
-     */
-    private SendMessageFailedException failAndReport(SendMessageCommand command, Message userMessage,
-            ParleyException cause, RetryMeta meta) {
-        try {
-            ports.conversations().markUserMessage(userMessage.id(), MessageStatus.FAILED, Optional.of(cause.code()),
-                    clock.instant());
-        } catch (RuntimeException markingFailed) {
-            cause.addSuppressed(markingFailed);
-        }
-        ports.telemetry().completed(command.requestId(), userMessage.chatId(), cause.code(), meta, false);
-        return new SendMessageFailedException(cause, userMessage.chatId(), userMessage.id(), meta);
-    }
-
-    private static ParleyException unwrap(Throwable error) {
-        Throwable cause = Failures.unwrap(error);
-        if (cause instanceof ParleyException parley) {
-            return parley;
-        }
-        return new ParleyException(ErrorCode.INTERNAL_ERROR, "sending failed unexpectedly", null, cause);
     }
 }

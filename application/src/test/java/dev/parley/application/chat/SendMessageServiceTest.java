@@ -7,6 +7,7 @@ import dev.parley.application.fakes.DirectUnitOfWork;
 import dev.parley.application.fakes.InMemoryConversations;
 import dev.parley.application.fakes.InMemoryWallet;
 import dev.parley.application.fakes.RecordingTelemetry;
+import dev.parley.application.fakes.RecordingTurnEvents;
 import dev.parley.application.fakes.ScriptedGenerator;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.domain.breaker.BreakerConfig;
@@ -15,6 +16,7 @@ import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.Message;
+import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.chat.MessageRole;
 import dev.parley.domain.chat.MessageStatus;
 import dev.parley.domain.error.ErrorCode;
@@ -52,6 +54,7 @@ class SendMessageServiceTest {
     private final InMemoryWallet wallet = new InMemoryWallet().with(ALICE, 5);
     private final ScriptedGenerator generator = new ScriptedGenerator();
     private final RecordingTelemetry telemetry = new RecordingTelemetry();
+    private final RecordingTurnEvents events = new RecordingTurnEvents();
     private final AtomicLong sequence = new AtomicLong();
     private final Personas personas = new Personas() {
         @Override
@@ -75,7 +78,7 @@ class SendMessageServiceTest {
                 RetryPolicy.defaults(), scheduler, clock, new Random(1), AttemptListener.NONE);
         service = new SendMessageService(
                 new SendMessageService.Ports(conversations, personas, wallet, generator, new RuleBasedModeration(),
-                        new DirectUnitOfWork(), telemetry, TurnEvents.NONE),
+                        new DirectUnitOfWork(), telemetry, events),
                 guarded, () -> new UUID(0, sequence.incrementAndGet()), clock,
                 new SendMessageService.Settings(1, 20, Duration.ofMinutes(1)));
     }
@@ -282,5 +285,102 @@ class SendMessageServiceTest {
                         e -> assertThat(e.reason()).isEqualTo(ValidationException.Reason.REQUIRED));
         assertThat(new SendMessageCommand(ALICE, chat.id(), "好".repeat(SendMessageCommand.MAX_CONTENT_LENGTH),
                 Optional.empty()).content()).hasSize(SendMessageCommand.MAX_CONTENT_LENGTH);
+    }
+
+    @Test
+    void aPendingTurnWhoseRequestWentStaleIsTakenOverForTheSameUserMessage() {
+        Message orphan = Message.userMessage(new MessageId(UUID.randomUUID()), chat.id(), "still there?",
+                Optional.of("same"), clock.instant());
+        conversations.append(orphan); // its request died before answering
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "still there?", "same")))
+                .isInstanceOfSatisfying(SendMessageFailedException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_IN_PROGRESS));
+        clock.advance(Duration.ofMinutes(1).plusMillis(1));
+
+        ChatTurn turn = sendAndSettle(say(ALICE, chat.id(), "still there?", "same")).join();
+
+        assertThat(turn.userMessage().id()).isEqualTo(orphan.id());
+        assertThat(turn.replayed()).isFalse();
+        assertThat(conversations.all()).extracting(Message::role, Message::status)
+                .containsExactly(Tuple.tuple(MessageRole.USER, MessageStatus.COMPLETED),
+                        Tuple.tuple(MessageRole.ASSISTANT, MessageStatus.COMPLETED));
+        assertThat(wallet.charges()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplyIsAnnouncedThenPublishedWithTheCompletedUserMessageThenEnded() {
+        sendAndSettle(say(ALICE, chat.id(), "hello", "k1")).join();
+
+        assertThat(events.events()).containsExactly("started req-hello", "changed USER COMPLETED",
+                "changed ASSISTANT COMPLETED", "ended req-hello OK");
+    }
+
+    @Test
+    void aFailedGenerationPublishesTheFailedUserMessageThenEndsWithItsCode() {
+        generator.failingWith(DOWN);
+
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "anyone?", "k1")));
+
+        assertThat(events.events()).containsExactly("started req-anyone?",
+                "changed USER FAILED AI_PROVIDER_UNAVAILABLE", "ended req-anyone? AI_PROVIDER_UNAVAILABLE");
+    }
+
+    @Test
+    void aTurnRefusedBeforeGenerationPublishesOnlyItsFailedUserMessage() {
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "How do I build a bomb at home", null)));
+        wallet.with(ALICE, 0);
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "free?", null)));
+
+        assertThat(events.events()).containsExactly("changed USER FAILED MODERATION_BLOCKED",
+                "changed USER FAILED INSUFFICIENT_TOKENS");
+    }
+
+    @Test
+    void aRetriedTurnIsAnnouncedAgainAndItsReplyPublished() {
+        generator.failFirst(4, DOWN);
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "retry me", "same")));
+
+        sendAndSettle(say(ALICE, chat.id(), "retry me", "same")).join();
+
+        assertThat(events.events()).containsExactly(
+                "started req-retry me", "changed USER FAILED AI_PROVIDER_UNAVAILABLE",
+                "ended req-retry me AI_PROVIDER_UNAVAILABLE",
+                "started req-retry me", "changed USER COMPLETED", "changed ASSISTANT COMPLETED",
+                "ended req-retry me OK");
+    }
+
+    @Test
+    void replaysRequestsInProgressAndReusedKeysPublishNothing() {
+        generator.failFirst(1, DOWN);
+        CompletableFuture<ChatTurn> first = service.send(say(ALICE, chat.id(), "slow", "same")).toCompletableFuture();
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "slow", "same")))
+                .isInstanceOf(SendMessageFailedException.class);
+        assertThat(events.events()).containsExactly("started req-slow");
+        scheduler.runUntilIdle();
+        first.join();
+        List<String> afterTheTurn = events.events();
+
+        assertThat(sendAndSettle(say(ALICE, chat.id(), "slow", "same")).join().replayed()).isTrue();
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "other", "same")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+
+        assertThat(events.events()).isEqualTo(afterTheTurn).hasSize(4);
+    }
+
+    @Test
+    void aThrowingWatcherBreaksNeitherASuccessfulNorAFailedTurn() {
+        events.throwing();
+
+        ChatTurn turn = sendAndSettle(say(ALICE, chat.id(), "hello", "k1")).join();
+        generator.failingWith(DOWN);
+        SendMessageFailedException failure = failureOf(sendAndSettle(say(ALICE, chat.id(), "anyone?", "k2")));
+
+        assertThat(turn.userMessage().status()).isEqualTo(MessageStatus.COMPLETED);
+        assertThat(failure.code()).isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
+        assertThat(conversations.all()).extracting(Message::status).containsExactly(MessageStatus.COMPLETED,
+                MessageStatus.COMPLETED, MessageStatus.FAILED);
+        assertThat(wallet.charges()).isEqualTo(1);
+        assertThat(events.events()).hasSize(7);
     }
 }

@@ -6,12 +6,15 @@ import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
+import dev.parley.domain.chat.MessageRole;
 import dev.parley.domain.chat.MessageStatus;
-import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.chat.Turn;
+import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.user.UserId;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ public final class InMemoryConversations implements Conversations {
     private final Map<ChatId, Chat> chats = new LinkedHashMap<>();
     private final List<Message> messages = new ArrayList<>();
     private final Map<ChatId, String> personaNames = new LinkedHashMap<>();
+    private final Map<MessageId, Instant> updatedAt = new HashMap<>();
 
     @Override
     public synchronized void create(Chat chat) {
@@ -59,19 +63,9 @@ public final class InMemoryConversations implements Conversations {
     @Override
     public synchronized void append(Message message) {
         messages.add(message);
+        updatedAt.put(message.id(), message.createdAt());
         Chat c = chats.get(message.chatId());
         chats.put(c.id(), new Chat(c.id(), c.ownerId(), c.personaId(), c.title(), c.createdAt(), message.createdAt()));
-    }
-
-    @Override
-    public synchronized void markUserMessage(MessageId id, MessageStatus status, Optional<ErrorCode> code, Instant at) {
-        for (int i = 0; i < messages.size(); i++) {
-            if (messages.get(i).id().equals(id)) {
-                messages.set(i, messages.get(i).withStatus(status, code));
-                return;
-            }
-        }
-        throw new IllegalStateException("no message " + id);
     }
 
     @Override
@@ -95,17 +89,33 @@ public final class InMemoryConversations implements Conversations {
         return messages.stream().filter(m -> m.replyTo().equals(Optional.of(userMessageId))).findFirst();
     }
 
-    /** Claims FAILED messages only; this fake keeps no update times, so nothing is ever stale. */
     @Override
-    public synchronized boolean claimForRetry(MessageId userMessageId, Instant now, Instant staleBefore) {
+    public synchronized Optional<Turn> findTurn(ChatId chatId, String idempotencyKey) {
+        return findByIdempotencyKey(chatId, idempotencyKey).map(m -> new Turn(m, updatedAt.get(m.id()),
+                m.status() == MessageStatus.COMPLETED ? findReplyTo(m.id()) : Optional.empty()));
+    }
+
+    /** Applies the transition only from the status (and update time, if expected) it names. */
+    @Override
+    public synchronized boolean apply(TurnTransition transition) {
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
-            if (m.id().equals(userMessageId) && m.status() == MessageStatus.FAILED) {
-                messages.set(i, m.withStatus(MessageStatus.PENDING, Optional.empty()));
-                return true;
+            if (m.id().equals(transition.userMessageId()) && m.role() == MessageRole.USER) {
+                boolean expected = m.status() == transition.expectedStatus() && transition.expectedUpdatedAt()
+                        .map(at -> at.equals(updatedAt.get(m.id()))).orElse(true);
+                if (expected) {
+                    messages.set(i, m.withStatus(transition.newStatus(), transition.errorCode()));
+                    updatedAt.put(m.id(), transition.at());
+                }
+                return expected;
             }
         }
         return false;
+    }
+
+    /** Makes the message look untouched since {@code at} (e.g. a request that died long ago). */
+    public synchronized void touchedAt(MessageId id, Instant at) {
+        updatedAt.put(id, at);
     }
 
     public synchronized List<Message> all() {

@@ -1,8 +1,6 @@
 package dev.parley.domain.chat;
 
-import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.user.UserId;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,13 +39,19 @@ public interface Conversations {
     Optional<Message> findReplyTo(MessageId userMessageId);
 
     /**
-     * Claims a user message for another generation: atomically moves it to PENDING if it is FAILED,
-     * or PENDING but untouched since before {@code staleBefore} (its request died). At most one of
-     * several concurrent callers gets {@code true}.
+     * The turn stored under {@code idempotencyKey} in the chat, if any: its user message, the time its
+     * state last changed, and its reply once completed.
      */
-    boolean claimForRetry(MessageId userMessageId, Instant now, Instant staleBefore);
+    Optional<Turn> findTurn(ChatId chatId, String idempotencyKey);
 
-    /** Records the outcome of a user message's generation: completed, or failed with a code. */
-    void markUserMessage(MessageId id, MessageStatus status, Optional<ErrorCode> code,
-            Instant at);
+    /**
+     * Applies a turn's transition atomically, and only if the stored user message is still in the
+     * state the transition expects ({@link TurnTransition#expectedStatus()} and, when present,
+     * {@link TurnTransition#expectedUpdatedAt()}): of several callers applying transitions from the
+     * same state, at most one gets {@code true}.
+     *
+     * @return {@code true} when applied; {@code false} when the stored turn had moved on (nothing
+     *         changes)
+     */
+    boolean apply(TurnTransition transition);
 }

@@ -1,0 +1,108 @@
+package dev.parley.application.chat;
+
+import dev.parley.domain.chat.Message;
+import dev.parley.domain.chat.MessageId;
+import dev.parley.domain.chat.Turn;
+import dev.parley.domain.chat.TurnTransition;
+import dev.parley.domain.common.Failures;
+import dev.parley.domain.common.IdGenerator;
+import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.error.ParleyException;
+import dev.parley.domain.generation.GeneratedReply;
+import dev.parley.domain.retry.RetryMeta;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How an admitted (pending) turn ends, for {@link SendMessageService}: completed, with reply, charge
+ * and the turn's transition in one unit of work; or failed, with the turn marked failed if it is
+ * still pending. Either way telemetry hears of it, and so do the turn's watchers ({@link TurnEvents},
+ * whose failures are ignored).
+ */
+final class TurnOutcomes {
+    static final Duration IN_PROGRESS_RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final SendMessageService.Ports ports;
+    private final TurnEvents events;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final long costPerReply;
+
+    TurnOutcomes(SendMessageService.Ports ports, IdGenerator ids, Clock clock, long costPerReply) {
+        this.ports = Objects.requireNonNull(ports, "ports");
+        this.events = new QuietTurnEvents(ports.events());
+        this.ids = Objects.requireNonNull(ids, "ids");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.costPerReply = costPerReply;
+    }
+
+    TurnEvents events() {
+        return events;
+    }
+
+    /** Stores the reply, charges for it and completes the turn; a failure on the way fails the turn. */
+    ChatTurn complete(SendMessageCommand command, Turn turn, GeneratedReply reply, RetryMeta meta) {
+        try {
+            ChatTurn done = ports.unitOfWork().inTransaction(() -> {
+                Message answer = Message.assistantReply(new MessageId(ids.next()), turn.userMessage(),
+                        reply.content(), clock.instant());
+                ports.conversations().append(answer);
+                long balance = ports.wallet().charge(command.caller(), answer.id(), costPerReply);
+                TurnTransition completion = turn.complete(answer);
+                if (!ports.conversations().apply(completion)) {
+                    // a retry presumed this request dead, took the turn over and decided it meanwhile
+                    throw new ParleyException(ErrorCode.REQUEST_IN_PROGRESS, "another request decided the turn",
+                            IN_PROGRESS_RETRY_AFTER);
+                }
+                return new ChatTurn(completion.result().userMessage(), answer, costPerReply, balance, meta, false);
+            });
+            ports.telemetry().completed(command.requestId(), done.userMessage().chatId(), null, meta, false);
+            events.messageChanged(done.userMessage());
+            events.messageChanged(done.assistantMessage());
+            events.generationEnded(done.userMessage().chatId(), command.requestId(), Optional.empty());
+            return done;
+        } catch (RuntimeException e) {
+            throw fail(command, turn, unwrap(e), meta, true);
+        }
+    }
+
+    /**
+     * Marks the turn failed (its user message stays, for a retry), reports the end of the request
+     * and builds the failure ({@code meta}: the attempts made, if generation was tried). Marking
+     * applies only while the turn is still pending, and is best effort: when the database itself is
+     * the failure, the message stays pending (a retry takes it over once stale) and the client gets
+     * the original error. REQUEST_IN_PROGRESS means the turn belongs to another request: it is left
+     * alone.
+     */
+    SendMessageFailedException fail(SendMessageCommand command, Turn turn, ParleyException cause, RetryMeta meta,
+            boolean generationStarted) {
+        Message userMessage = turn.userMessage();
+        if (cause.code() != ErrorCode.REQUEST_IN_PROGRESS) {
+            TurnTransition failure = turn.fail(cause.code(), clock.instant());
+            boolean refused = false;
+            try {
+                refused = !ports.conversations().apply(failure);
+            } catch (RuntimeException markingFailed) {
+                cause.addSuppressed(markingFailed);
+            }
+            if (!refused) {
+                events.messageChanged(failure.result().userMessage());
+            }
+        }
+        ports.telemetry().completed(command.requestId(), userMessage.chatId(), cause.code(), meta, false);
+        if (generationStarted) {
+            events.generationEnded(userMessage.chatId(), command.requestId(), Optional.of(cause.code()));
+        }
+        return new SendMessageFailedException(cause, userMessage.chatId(), userMessage.id(), meta);
+    }
+
+    static ParleyException unwrap(Throwable error) {
+        Throwable cause = Failures.unwrap(error);
+        if (cause instanceof ParleyException parley) {
+            return parley;
+        }
+        return new ParleyException(ErrorCode.INTERNAL_ERROR, "sending failed unexpectedly", null, cause);
+    }
+}
