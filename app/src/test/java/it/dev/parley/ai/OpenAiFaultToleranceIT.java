@@ -63,7 +63,7 @@ class OpenAiFaultToleranceIT {
     private static final long BREAKER_DELAY_MS = 2_000;
     private static final WireMockServer PROVIDER = startProvider();
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @ArquillianResource
     URL base;

@@ -20,7 +20,10 @@ public final class Api {
     public static final String PROFESSOR_LIN = "00000000-0000-4000-8000-00000000a002";
     public static final String DEMO_USER = "00000000-0000-4000-8000-000000000001";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: the JDK client would otherwise upgrade to h2c, and Liberty's HTTP/2 stalls streams under many
+    // concurrent requests on one connection (threads parked in H2WriteQEntry.waitWriteCompleteLatch)
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
 
     public Api(String base) {

@@ -43,7 +43,7 @@ public final class EventStream implements AutoCloseable {
 
     /** Opens the chat's stream and returns once the response headers are in. */
     public static EventStream open(Api api, String chatId) {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try {
             HttpResponse<Stream<String>> response = http.send(api.request("/api/chats/" + chatId + "/events",
                     "Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
