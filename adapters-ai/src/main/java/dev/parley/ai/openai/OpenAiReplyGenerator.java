@@ -21,7 +21,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>The returned stage comes from the managed executor: the caller's context (application, naming,
  * transaction-free) is captured when a dependent stage is attached and applied when it runs, even
- * though the HTTP client completes the attempt on one of its own threads. No thread waits.
+ * though the HTTP client completes the attempt on one of its own threads. No thread waits. Every
+ * attempt's outcome goes to {@link ProviderCallStats}, which the readiness check reports.
  *
  * <p>{@code @Typed} keeps it from being a {@link ReplyGenerator} bean by itself: the composition
  * root decides which provider serves the port.
@@ -35,6 +36,9 @@ public class OpenAiReplyGenerator implements ReplyGenerator {
     @Inject
     OpenAiConfiguration configuration;
 
+    @Inject
+    ProviderCallStats stats;
+
     @Resource
     ManagedExecutorService executor;
 
@@ -42,12 +46,14 @@ public class OpenAiReplyGenerator implements ReplyGenerator {
     public CompletionStage<GeneratedReply> generate(GenerationRequest request) {
         CompletableFuture<GeneratedReply> result = executor.newIncompleteFuture();
         CompletionStage<GeneratedReply> attempt;
+        stats.started();
         try {
             attempt = calls.complete(request);
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
         attempt.whenComplete((reply, error) -> {
+            stats.finished(error);
             if (error == null) {
                 result.complete(reply);
             } else {

@@ -4,6 +4,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -11,7 +12,8 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Brings the schema up to date with Flyway when the application starts, before it serves a
- * request. The migrations live in {@code db/migration} of this module.
+ * request. The migrations live in {@code db/migration} of this module. {@link #completed()} says
+ * whether that has happened (the startup health check reports it).
  */
 @ApplicationScoped
 public class DatabaseMigrator {
@@ -20,10 +22,18 @@ public class DatabaseMigrator {
     @Resource(lookup = "jdbc/parley")
     DataSource dataSource;
 
+    private volatile MigrateResult completed;
+
     void migrateOnStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         MigrateResult result = migrate(dataSource);
+        completed = result;
         LOG.info(() -> "{\"event\":\"db_migrated\",\"migrationsExecuted\":" + result.migrationsExecuted
                 + ",\"schemaVersion\":\"" + result.targetSchemaVersion + "\"}");
+    }
+
+    /** The result of the startup migration once it has finished; empty before (or if it failed). */
+    public Optional<MigrateResult> completed() {
+        return Optional.ofNullable(completed);
     }
 
     /** Applies the pending migrations to {@code dataSource}; usable outside the container (tests). */
