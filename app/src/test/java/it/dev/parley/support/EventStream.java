@@ -60,6 +60,11 @@ public final class EventStream implements AutoCloseable {
         return response.statusCode();
     }
 
+    /** A response header's first value, if any. */
+    public java.util.Optional<String> header(String name) {
+        return response.headers().firstValue(name);
+    }
+
     public String contentType() {
         return response.headers().firstValue("Content-Type").orElse("");
     }
