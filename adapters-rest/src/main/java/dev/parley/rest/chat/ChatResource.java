@@ -141,7 +141,7 @@ public class ChatResource {
         try {
             SendMessageCommand command = new SendMessageCommand(currentUser.id(),
                     new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
-                    Optional.ofNullable(idempotencyKey).filter(k -> !k.isBlank()), info.requestId());
+                    Optional.ofNullable(idempotencyKey), info.requestId());
             sendMessage.send(command).whenComplete((turn, error) -> response.resume(error == null
                     ? Response.status(Response.Status.CREATED)
                             .entity(ChatGenerationSuccess.of(turn))
