@@ -42,8 +42,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>Bounded: at most {@code parley.events.max-streams-per-chat} streams per chat and
  * {@code parley.events.max-streams} in all ({@link TooManyStreamsException} beyond, a 429); a
- * stream is ended after {@code parley.events.max-lifetime-ms}, and the client reconnects (the
- * {@code retry:} hint of the first comment says after how long).
+ * stream is ended after {@code parley.events.max-lifetime-ms}, and the client reconnects
+ * ({@code EventSource} does so by itself after its default delay, about 3 s: RESTEasy writes no
+ * {@code retry:} field for a comment, and an event with data would reach the client's listeners).
  *
  * <p>Thread-safe. Publishing never throws and never waits for a client: every write (events,
  * keep-alives, the first comment) happens on the managed executor, those of one chat one at a time
@@ -53,9 +54,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ChatEventHub implements TurnEvents {
     private static final Logger LOG = Logger.getLogger(ChatEventHub.class.getName());
-
-    /** The reconnection delay a client is told to wait after its stream ends ({@code retry:}). */
-    static final long RECONNECT_DELAY_MS = 2000;
 
     /** One open stream: the sink and the {@link Sse} factory of the request that opened it. */
     private static final class Subscriber {
@@ -142,7 +140,7 @@ public class ChatEventHub implements TurnEvents {
 
     /**
      * Registers a stream of the chat (whose ownership the caller checked) and confirms it with a
-     * {@code :connected} comment carrying the {@code retry:} hint; ends it after the maximum lifetime.
+     * {@code :connected} comment; ends it after the maximum lifetime.
      *
      * @throws TooManyStreamsException when the chat, or the server, has as many streams as allowed
      */
@@ -166,8 +164,7 @@ public class ChatEventHub implements TurnEvents {
                 subscriber.expiry = scheduler.schedule(() -> expire(chatId, set, subscriber), maxLifetimeMs,
                         TimeUnit.MILLISECONDS);
             }
-            OutboundSseEvent connected = sse.newEventBuilder().comment("connected")
-                    .reconnectDelay(RECONNECT_DELAY_MS).build();
+            OutboundSseEvent connected = sse.newEventBuilder().comment("connected").build();
             deliveries.submit(chatId, () -> write(chatId, set, subscriber, connected));
             return;
         }

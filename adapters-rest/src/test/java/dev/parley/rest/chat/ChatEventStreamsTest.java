@@ -89,17 +89,6 @@ class ChatEventStreamsTest {
     }
 
     @Test
-    void theFirstCommentTellsTheClientWhenToReconnect() {
-        start(5, 10, 60_000);
-        FakeSse.Sink sink = new FakeSse.Sink();
-        hub.subscribe(chat(), sink, sse);
-
-        await(() -> !sink.received.isEmpty(), "the connected comment");
-        assertThat(sink.received.get(0).comment()).isEqualTo("connected");
-        assertThat(sink.received.get(0).reconnectDelay()).isEqualTo(ChatEventHub.RECONNECT_DELAY_MS);
-    }
-
-    @Test
     void aClientThatStopsReadingHoldsUpNeitherPublishingNorOtherStreamsOfTheChatsLane() throws Exception {
         start(5, 10, 60_000);
         ChatId chat = chat();
