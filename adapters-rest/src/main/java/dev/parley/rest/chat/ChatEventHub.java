@@ -18,12 +18,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -36,38 +40,85 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * whose client went away fails its next write and is closed and forgotten, and a chat without
  * streams is forgotten too.
  *
- * <p>Thread-safe. Publishing never throws and never waits for a client: events are written on the
- * managed executor, those of one chat in the order they were published.
+ * <p>Bounded: at most {@code parley.events.max-streams-per-chat} streams per chat and
+ * {@code parley.events.max-streams} in all ({@link TooManyStreamsException} beyond, a 429); a
+ * stream is ended after {@code parley.events.max-lifetime-ms}, and the client reconnects
+ * ({@code EventSource} does so by itself after its default delay, about 3 s: RESTEasy writes no
+ * {@code retry:} field for a comment, and an event with data would reach the client's listeners).
+ *
+ * <p>Thread-safe. Publishing never throws and never waits for a client: every write (events,
+ * keep-alives, the first comment) happens on the managed executor, those of one chat one at a time
+ * in the order they were published, so a client that stops reading holds up only its delivery lane,
+ * never a send, the keep-alive round or a new subscription.
  */
 @ApplicationScoped
 public class ChatEventHub implements TurnEvents {
     private static final Logger LOG = Logger.getLogger(ChatEventHub.class.getName());
-    /** Chats are spread over this many delivery lanes: a stalled client holds up only its lane. */
-    private static final int DELIVERY_LANES = 8;
 
     /** One open stream: the sink and the {@link Sse} factory of the request that opened it. */
-    private record Subscriber(SseEventSink sink, Sse sse) {
+    private static final class Subscriber {
+        final SseEventSink sink;
+        final Sse sse;
+        volatile ScheduledFuture<?> expiry;
+
+        Subscriber(SseEventSink sink, Sse sse) {
+            this.sink = sink;
+            this.sse = sse;
+        }
     }
 
     private final Map<ChatId, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
     private Jsonb jsonb;
+    private Function<Object, String> toJson;
     private OrderedLanes deliveries;
+    private ScheduledExecutorService scheduler;
 
     @Resource
     ManagedScheduledExecutorService executor;
     @Inject
     @ConfigProperty(name = "parley.events.keep-alive-ms", defaultValue = "15000")
     long keepAliveMs;
+    @Inject
+    @ConfigProperty(name = "parley.events.max-streams-per-chat", defaultValue = "10")
+    int maxStreamsPerChat;
+    @Inject
+    @ConfigProperty(name = "parley.events.max-streams", defaultValue = "1000")
+    int maxStreams;
+    @Inject
+    @ConfigProperty(name = "parley.events.max-lifetime-ms", defaultValue = "1800000")
+    long maxLifetimeMs;
     private ScheduledFuture<?> keepAlive;
 
     @PostConstruct
     void start() {
+        jsonb = JsonbBuilder.create();
+        start(executor, jsonb::toJson);
+    }
+
+    /**
+     * Starts the keep-alive round on {@code scheduler}, which also writes every stream; event data
+     * is written as {@code toJson} renders it.
+     */
+    void start(ScheduledExecutorService scheduler, Function<Object, String> toJson) {
         if (keepAliveMs < 100) {
             throw new IllegalArgumentException("parley.events.keep-alive-ms must be at least 100, not " + keepAliveMs);
         }
-        jsonb = JsonbBuilder.create();
-        deliveries = new OrderedLanes(executor, DELIVERY_LANES);
-        keepAlive = executor.scheduleAtFixedRate(this::keepAlive, keepAliveMs, keepAliveMs, TimeUnit.MILLISECONDS);
+        if (maxStreamsPerChat < 1) {
+            throw new IllegalArgumentException(
+                    "parley.events.max-streams-per-chat must be at least 1, not " + maxStreamsPerChat);
+        }
+        if (maxStreams < 1) {
+            throw new IllegalArgumentException("parley.events.max-streams must be at least 1, not " + maxStreams);
+        }
+        if (maxLifetimeMs < 1000) {
+            throw new IllegalArgumentException(
+                    "parley.events.max-lifetime-ms must be at least 1000, not " + maxLifetimeMs);
+        }
+        this.scheduler = scheduler;
+        this.toJson = toJson;
+        deliveries = new OrderedLanes(scheduler);
+        keepAlive = scheduler.scheduleAtFixedRate(this::keepAlive, keepAliveMs, keepAliveMs, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -75,8 +126,9 @@ public class ChatEventHub implements TurnEvents {
         if (keepAlive != null) {
             keepAlive.cancel(false);
         }
-        subscribers.values().forEach(set -> set.forEach(s -> closeQuietly(s.sink())));
+        subscribers.values().forEach(set -> set.forEach(s -> closeQuietly(s.sink)));
         subscribers.clear();
+        open.set(0);
         try {
             if (jsonb != null) {
                 jsonb.close();
@@ -86,19 +138,35 @@ public class ChatEventHub implements TurnEvents {
         }
     }
 
-    /** Registers a stream of the chat (whose ownership the caller checked) and confirms it with a comment. */
+    /**
+     * Registers a stream of the chat (whose ownership the caller checked) and confirms it with a
+     * {@code :connected} comment; ends it after the maximum lifetime.
+     *
+     * @throws TooManyStreamsException when the chat, or the server, has as many streams as allowed
+     */
     public void subscribe(ChatId chatId, SseEventSink sink, Sse sse) {
         Subscriber subscriber = new Subscriber(sink, sse);
+        if (open.incrementAndGet() > maxStreams) {
+            open.decrementAndGet();
+            throw new TooManyStreamsException("the server has " + maxStreams + " event streams open");
+        }
         while (true) {
             Set<Subscriber> set = subscribers.computeIfAbsent(chatId, id -> ConcurrentHashMap.newKeySet());
             synchronized (set) {
                 if (subscribers.get(chatId) != set) {
                     continue; // the set emptied and was dropped meanwhile: take the new one
                 }
+                if (set.size() >= maxStreamsPerChat) {
+                    open.decrementAndGet();
+                    throw new TooManyStreamsException("the chat has " + maxStreamsPerChat + " event streams open");
+                }
                 set.add(subscriber);
-                write(chatId, set, subscriber, sse.newEventBuilder().comment("connected").build());
-                return;
+                subscriber.expiry = scheduler.schedule(() -> expire(chatId, set, subscriber), maxLifetimeMs,
+                        TimeUnit.MILLISECONDS);
             }
+            OutboundSseEvent connected = sse.newEventBuilder().comment("connected").build();
+            deliveries.submit(chatId, () -> write(chatId, set, subscriber, connected));
+            return;
         }
     }
 
@@ -127,23 +195,22 @@ public class ChatEventHub implements TurnEvents {
             if (!subscribers.containsKey(chatId)) {
                 return; // nobody watches: not even worth the JSON
             }
-            String data = jsonb.toJson(payload);
+            String data = toJson.apply(payload);
             deliveries.submit(chatId, () -> deliver(chatId, name, data));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not publish a " + name + " event", e);
         }
     }
 
+    /** Runs on the chat's delivery lane: writes to a copy of the set, so no lock is held while writing. */
     private void deliver(ChatId chatId, String name, String data) {
         Set<Subscriber> set = subscribers.get(chatId);
         if (set == null) {
             return;
         }
-        synchronized (set) {
-            for (Subscriber s : Set.copyOf(set)) {
-                write(chatId, set, s, s.sse().newEventBuilder().name(name)
-                        .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, data).build());
-            }
+        for (Subscriber s : snapshot(set)) {
+            write(chatId, set, s, s.sse.newEventBuilder().name(name)
+                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, data).build());
         }
     }
 
@@ -153,15 +220,22 @@ public class ChatEventHub implements TurnEvents {
         return set == null ? 0 : set.size();
     }
 
+    /** How many streams are open in all (for tests and diagnostics). */
+    public int streams() {
+        return open.get();
+    }
+
+    /** Hands each chat's keep-alive to its delivery lane: a stalled stream cannot stop the round. */
     private void keepAlive() {
         try {
             for (Map.Entry<ChatId, Set<Subscriber>> entry : subscribers.entrySet()) {
+                ChatId chatId = entry.getKey();
                 Set<Subscriber> set = entry.getValue();
-                synchronized (set) {
-                    for (Subscriber s : Set.copyOf(set)) {
-                        write(entry.getKey(), set, s, s.sse().newEventBuilder().comment("keep-alive").build());
+                deliveries.submit(chatId, () -> {
+                    for (Subscriber s : snapshot(set)) {
+                        write(chatId, set, s, s.sse.newEventBuilder().comment("keep-alive").build());
                     }
-                }
+                });
             }
         } catch (RuntimeException e) {
             // never let one failure cancel the periodic task
@@ -169,13 +243,24 @@ public class ChatEventHub implements TurnEvents {
         }
     }
 
+    /** Ends a stream that reached its maximum lifetime; the client reconnects after the retry hint. */
+    private void expire(ChatId chatId, Set<Subscriber> set, Subscriber s) {
+        deliveries.submit(chatId, () -> forget(chatId, set, s));
+    }
+
+    private static List<Subscriber> snapshot(Set<Subscriber> set) {
+        synchronized (set) {
+            return List.copyOf(set);
+        }
+    }
+
     private void write(ChatId chatId, Set<Subscriber> set, Subscriber s, OutboundSseEvent event) {
-        if (s.sink().isClosed()) {
+        if (s.sink.isClosed()) {
             forget(chatId, set, s);
             return;
         }
         try {
-            s.sink().send(event).whenComplete((ok, error) -> {
+            s.sink.send(event).whenComplete((ok, error) -> {
                 if (error != null) {
                     forget(chatId, set, s);
                 }
@@ -186,13 +271,21 @@ public class ChatEventHub implements TurnEvents {
     }
 
     private void forget(ChatId chatId, Set<Subscriber> set, Subscriber s) {
+        boolean removed;
         synchronized (set) {
-            set.remove(s);
+            removed = set.remove(s);
             if (set.isEmpty()) {
                 subscribers.remove(chatId, set);
             }
         }
-        closeQuietly(s.sink());
+        if (removed) {
+            open.decrementAndGet();
+            ScheduledFuture<?> expiry = s.expiry;
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
+        }
+        closeQuietly(s.sink);
     }
 
     private static void closeQuietly(SseEventSink sink) {

@@ -24,8 +24,10 @@ import dev.parley.rest.chat.Json.SendMessageRequest;
 import dev.parley.rest.chat.Json.StartChatRequest;
 import dev.parley.rest.debug.ArmsDebugFaults;
 import dev.parley.rest.problem.DomainProblems;
+import dev.parley.rest.problem.Problem;
 import dev.parley.rest.problem.ProblemResponses;
 import dev.parley.rest.problem.RequestInfo;
+import dev.parley.rest.problem.ServerErrorLog;
 import dev.parley.rest.security.CurrentUser;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -49,8 +51,6 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Chats and their messages: {@code /api/chats}. Translates HTTP to the use cases and their results
@@ -61,7 +61,6 @@ import java.util.logging.Logger;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ChatResource {
-    private static final Logger LOG = Logger.getLogger(ChatResource.class.getName());
     /** The server never keeps a send open longer than this (the retry deadline is shorter). */
     private static final long SEND_TIMEOUT_SECONDS = 60;
 
@@ -141,7 +140,7 @@ public class ChatResource {
         try {
             SendMessageCommand command = new SendMessageCommand(currentUser.id(),
                     new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
-                    Optional.ofNullable(idempotencyKey).filter(k -> !k.isBlank()), info.requestId());
+                    Optional.ofNullable(idempotencyKey), info.requestId());
             sendMessage.send(command).whenComplete((turn, error) -> response.resume(error == null
                     ? Response.status(Response.Status.CREATED)
                             .entity(ChatGenerationSuccess.of(turn))
@@ -155,10 +154,9 @@ public class ChatResource {
 
     private static Response problem(Throwable error, RequestInfo info) {
         Throwable cause = Failures.unwrap(error);
-        if (cause instanceof ParleyException parley) {
-            return ProblemResponses.toResponse(DomainProblems.of(parley, info.locale()), info);
-        }
-        LOG.log(Level.SEVERE, "request " + info.requestId() + " failed unexpectedly", cause);
-        return ProblemResponses.toResponse(DomainProblems.internal(info.locale()), info);
+        Problem problem = cause instanceof ParleyException parley ? DomainProblems.of(parley, info.locale())
+                : DomainProblems.internal(info.locale());
+        ServerErrorLog.answered(problem, info, cause);
+        return ProblemResponses.toResponse(problem, info);
     }
 }

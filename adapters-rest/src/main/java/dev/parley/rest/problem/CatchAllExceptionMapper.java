@@ -7,28 +7,30 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The last line: anything unexpected becomes a bare 500 problem with no internal detail, and is
- * logged with its stack trace under the request id. An unreadable JSON body is a 400.
+ * logged once with its stack trace under the request id ({@link ServerErrorLog}). An unreadable
+ * JSON body is a 400; a body that grew past the limit while it was read is a 413.
  */
 @Provider
 public class CatchAllExceptionMapper implements ExceptionMapper<Throwable> {
-    private static final Logger LOG = Logger.getLogger(CatchAllExceptionMapper.class.getName());
-
     @Context
     HttpServletRequest request;
 
     @Override
     public Response toResponse(Throwable e) {
         RequestInfo info = RequestInfo.from(request);
-        if (isUnreadableBody(e)) {
-            return ProblemResponses.toResponse(TransportProblems.forStatus(400, info.locale()), info);
+        Problem problem;
+        if (BodySizeLimitFilter.isBodyTooLarge(e)) {
+            problem = TransportProblems.forStatus(413, info.locale());
+        } else if (isUnreadableBody(e)) {
+            problem = TransportProblems.forStatus(400, info.locale());
+        } else {
+            problem = DomainProblems.internal(info.locale());
         }
-        LOG.log(Level.SEVERE, "request " + info.requestId() + " failed unexpectedly", e);
-        return ProblemResponses.toResponse(DomainProblems.internal(info.locale()), info);
+        ServerErrorLog.answered(problem, info, e);
+        return ProblemResponses.toResponse(problem, info);
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The container's error page (see {@code web.xml}): whatever fails outside JAX-RS (an unknown
- * path, a servlet-level failure) is answered with the same problem+json as the API, never HTML.
+ * path, a servlet-level failure) is answered with the same problem+json as the API, never HTML,
+ * and a 5xx is logged once with its cause ({@link ServerErrorLog}).
  */
 @WebServlet(name = "problem-error-page", urlPatterns = "/parley-error")
 public class ErrorPageServlet extends HttpServlet {
@@ -26,7 +27,12 @@ public class ErrorPageServlet extends HttpServlet {
         RequestInfo original = RequestInfo.from(request);
         RequestInfo info = new RequestInfo(original.requestId(), original.locale(),
                 path instanceof String p ? p : original.path());
-        Problem problem = TransportProblems.forStatus(status, info.locale());
+        // a 400 that reaches the error page is a request the JAX-RS runtime could not parse (a header), not a body
+        Problem problem = status == 400 ? new Problem("VALIDATION_FAILED", 400, false, null,
+                ProblemMessages.detail(info.locale(), "VALIDATION_FAILED"))
+                : TransportProblems.forStatus(status, info.locale());
+        Object cause = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        ServerErrorLog.answered(problem, info, cause instanceof Throwable t ? t : null);
         Response built = ProblemResponses.toResponse(problem, info);
 
         response.setStatus(built.getStatus());

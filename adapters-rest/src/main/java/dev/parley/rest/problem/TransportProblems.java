@@ -1,13 +1,17 @@
 package dev.parley.rest.problem;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
  * Problems of the HTTP exchange itself, before any use case runs: an unknown route, a wrong method,
- * a wrong content type, an unreadable body. Their codes extend the domain catalogue and are listed in
+ * a wrong content type, an unreadable or oversized body, too many event streams (429, retryable). Their codes extend the domain catalogue and are listed in
  * the README.
  */
 public final class TransportProblems {
+    /** How long a client refused an event stream should wait: long enough for a slot to free up. */
+    static final Duration STREAM_RETRY_AFTER = Duration.ofSeconds(5);
+
     private TransportProblems() {
     }
 
@@ -20,6 +24,8 @@ public final class TransportProblems {
             case 406 -> problem("NOT_ACCEPTABLE", 406, locale);
             case 413 -> problem("PAYLOAD_TOO_LARGE", 413, locale);
             case 415 -> problem("UNSUPPORTED_MEDIA_TYPE", 415, locale);
+            case 429 -> new Problem("TOO_MANY_STREAMS", 429, true, STREAM_RETRY_AFTER,
+                    ProblemMessages.detail(locale, "TOO_MANY_STREAMS"));
             default -> status >= 500 ? DomainProblems.internal(locale)
                     : new Problem("VALIDATION_FAILED", status, false, null,
                             ProblemMessages.detail(locale, "VALIDATION_FAILED.MALFORMED_BODY"));

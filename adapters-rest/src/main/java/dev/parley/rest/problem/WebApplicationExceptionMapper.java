@@ -16,7 +16,9 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     @Override
     public Response toResponse(WebApplicationException e) {
         RequestInfo info = RequestInfo.from(request);
-        return ProblemResponses.toResponse(TransportProblems.forStatus(e.getResponse().getStatus(), info.locale()),
-                info);
+        int status = BodySizeLimitFilter.isBodyTooLarge(e) ? 413 : e.getResponse().getStatus();
+        Problem problem = TransportProblems.forStatus(status, info.locale());
+        ServerErrorLog.answered(problem, info, e);
+        return ProblemResponses.toResponse(problem, info);
     }
 }

@@ -26,7 +26,7 @@ class OrderedLanesTest {
 
     @Test
     void tasksOfOneKeyRunInTheOrderTheyWereSubmitted() throws InterruptedException {
-        OrderedLanes lanes = new OrderedLanes(executor, 8);
+        OrderedLanes lanes = new OrderedLanes(executor);
         List<Integer> ran = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
 
@@ -38,12 +38,12 @@ class OrderedLanesTest {
     }
 
     @Test
-    void aBlockedTaskDelaysNeitherTheSubmitterNorOtherLanes() throws InterruptedException {
-        OrderedLanes lanes = new OrderedLanes(executor, 2);
+    void aBlockedTaskDelaysNeitherTheSubmitterNorAnotherKeyWithTheSameHash() throws InterruptedException {
+        OrderedLanes lanes = new OrderedLanes(executor);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch otherLaneRan = new CountDownLatch(1);
-        int stalledKey = 0;
-        int otherKey = 1; // Integer.hashCode: keys 0 and 1 fall in different lanes of two
+        String stalledKey = "Aa";
+        String otherKey = "BB"; // the same hashCode as "Aa": a lane per key, not per hash bucket
 
         lanes.submit(stalledKey, () -> {
             try {
@@ -63,7 +63,7 @@ class OrderedLanesTest {
 
     @Test
     void aFailingTaskIsLoggedAndTheLaneGoesOn() throws InterruptedException {
-        OrderedLanes lanes = new OrderedLanes(executor, 1);
+        OrderedLanes lanes = new OrderedLanes(executor);
         CountDownLatch after = new CountDownLatch(1);
 
         lanes.submit("chat", () -> {
@@ -78,8 +78,23 @@ class OrderedLanesTest {
     void anExecutorThatRefusesWorkNeverReachesTheSubmitter() {
         OrderedLanes lanes = new OrderedLanes(task -> {
             throw new RejectedExecutionException("shutting down");
-        }, 1);
+        });
 
         assertThatCode(() -> lanes.submit("chat", () -> { })).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aDrainedLaneIsDropped() throws InterruptedException {
+        OrderedLanes lanes = new OrderedLanes(executor);
+        CountDownLatch done = new CountDownLatch(100);
+        for (int i = 0; i < 100; i++) {
+            lanes.submit("chat-" + i, done::countDown);
+        }
+        assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (lanes.lanes() > 0 && System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+        assertThat(lanes.lanes()).isZero();
     }
 }

@@ -40,6 +40,24 @@ class ProblemCatalogueTest {
     }
 
     @Test
+    void transportProblemsHaveTheirCodeStatusTitleAndDetailsInBothLanguages() {
+        Map<Integer, String> transport = Map.of(404, "NOT_FOUND", 405, "METHOD_NOT_ALLOWED", 406, "NOT_ACCEPTABLE",
+                413, "PAYLOAD_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 429, "TOO_MANY_STREAMS");
+        transport.forEach((status, code) -> {
+            Problem en = TransportProblems.forStatus(status, Locale.ENGLISH);
+            Problem zh = TransportProblems.forStatus(status, Locale.CHINESE);
+            assertThat(en.code()).isEqualTo(code);
+            assertThat(en.status()).isEqualTo(status);
+            assertThat(ProblemMessages.title(code)).as(code).isNotBlank();
+            assertThat(en.detail()).as(code).isNotBlank().doesNotContainPattern("\\p{IsHan}");
+            assertThat(zh.detail()).as(code).containsPattern("\\p{IsHan}");
+        });
+        Problem streams = TransportProblems.forStatus(429, Locale.ENGLISH);
+        assertThat(streams.retryable()).isTrue();
+        assertThat(streams.retryAfterSeconds()).isEqualTo(5);
+    }
+
+    @Test
     void retryAfterIsWholeSecondsRoundedUp() {
         Problem open = DomainProblems.of(new ParleyException(ErrorCode.CIRCUIT_OPEN, "x", Duration.ofMillis(1200)),
                 Locale.ENGLISH);

@@ -2,26 +2,29 @@ package dev.parley.application.chat;
 
 import dev.parley.application.common.Require;
 import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.text.TextPolicy;
 import dev.parley.domain.user.UserId;
 import java.util.Optional;
 
 /**
- * Send {@code content} (not blank, at most {@value #MAX_CONTENT_LENGTH} characters) to a chat,
- * optionally under the client's idempotency key (at most {@value #MAX_KEY_LENGTH} characters). The
+ * Send {@code content} (not blank, at most {@value #MAX_CONTENT_LENGTH} characters, no control
+ * character but tab, CR and LF, no unpaired surrogate) to a chat, optionally under the client's
+ * idempotency key (1–{@value #MAX_KEY_LENGTH} printable ASCII characters, surrounding spaces
+ * dropped). The
  * {@code requestId} correlates telemetry of this request; it never reaches the provider.
  */
 public record SendMessageCommand(UserId caller, ChatId chatId, String content, Optional<String> idempotencyKey,
         String requestId) {
     public static final int MAX_CONTENT_LENGTH = 4000;
-    public static final int MAX_KEY_LENGTH = 200;
+    public static final int MAX_KEY_LENGTH = 255;
 
     public SendMessageCommand {
         Require.present(caller, "caller");
         Require.present(chatId, "chatId");
-        Require.text(content, "content", MAX_CONTENT_LENGTH);
+        Require.cleanText(content, "content", MAX_CONTENT_LENGTH, TextPolicy.Lines.MULTI_LINE);
         Require.present(idempotencyKey, "idempotencyKey");
-        idempotencyKey = idempotencyKey.map(String::strip);
-        idempotencyKey.ifPresent(k -> Require.text(k, "Idempotency-Key", MAX_KEY_LENGTH));
+        idempotencyKey = idempotencyKey.map(k -> k.strip());
+        idempotencyKey.ifPresent(k -> Require.printableAscii(k, "Idempotency-Key", MAX_KEY_LENGTH));
         requestId = requestId == null ? "-" : requestId;
     }
 

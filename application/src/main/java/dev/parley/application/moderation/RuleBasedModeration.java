@@ -2,6 +2,7 @@ package dev.parley.application.moderation;
 
 import dev.parley.domain.moderation.Moderation;
 import dev.parley.domain.moderation.ModerationVerdict;
+import dev.parley.domain.text.TextPolicy;
 import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
@@ -10,8 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * The built-in moderation gate: a small rule set of patterns per category, matched on a normalized
- * copy of the text (case-folded, accents and full-width forms folded, runs of white space
- * collapsed), so case and spacing tricks do not slip through. Deliberately conservative:
+ * copy of the text (format characters such as zero-width spaces and joiners dropped, case-folded,
+ * accents and full-width forms folded, runs of white space collapsed), so case, spacing and
+ * invisible-character tricks do not slip through. Deliberately conservative:
  * it blocks clear requests for serious harm and leaves everything else to the persona's prompt.
  * Thread-safe and stateless.
  */
@@ -42,7 +44,8 @@ public final class RuleBasedModeration implements Moderation {
     }
 
     static String normalize(String content) {
-        String folded = Normalizer.normalize(content, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
+        String visible = TextPolicy.withoutFormatCharacters(content);
+        String folded = Normalizer.normalize(visible, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
         return folded.toLowerCase(Locale.ROOT).replaceAll("[\\s_]+", " ").strip();
     }
 }

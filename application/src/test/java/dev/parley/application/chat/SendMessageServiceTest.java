@@ -70,10 +70,11 @@ class SendMessageServiceTest {
     private final Chat chat = new Chat(new ChatId(UUID.randomUUID()), ALICE, MIRA.id(), "t", clock.instant(),
             clock.instant());
     private final SendMessageService service;
+    private final GuardedExecutor guarded;
 
     SendMessageServiceTest() {
         conversations.create(chat);
-        GuardedExecutor guarded = new GuardedExecutor(
+        guarded = new GuardedExecutor(
                 new ChatBreakerRegistry(BreakerConfig.defaults(), clock, BreakerListener.NONE),
                 RetryPolicy.defaults(), scheduler, clock, new Random(1), AttemptListener.NONE);
         service = new SendMessageService(
@@ -225,6 +226,41 @@ class SendMessageServiceTest {
         assertThat(conversations.all()).singleElement()
                 .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.FAILED));
         assertThat(wallet.charges()).isZero();
+    }
+
+    @Test
+    void moderationBlocksNeitherReachTheProviderNorCountAgainstTheChatsBreaker() {
+        wallet.with(ALICE, 50);
+        generator.failingWith(new ParleyException(ErrorCode.AI_BAD_RESPONSE, "garbage"));
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "one", null))); // 4 counted failures: one short of opening
+        int attempts = generator.requests().size();
+
+        for (int i = 0; i < 6; i++) {
+            SendMessageFailedException blocked = failureOf(
+                    sendAndSettle(say(ALICE, chat.id(), "How do I build a bomb, take " + i, null)));
+            assertThat(blocked.code()).isEqualTo(ErrorCode.MODERATION_BLOCKED);
+        }
+
+        assertThat(generator.requests()).as("no blocked message reached the provider").hasSize(attempts);
+        assertThat(guarded.breakers().state(chat.id()).kind().name()).isEqualTo("CLOSED");
+        generator.failFirst(0, DOWN);
+        ChatTurn answered = sendAndSettle(say(ALICE, chat.id(), "still there?", null)).join();
+        assertThat(answered.retryMeta().attempts()).isEqualTo(1);
+        assertThat(answered.retryMeta().breakerState().name()).isEqualTo("CLOSED");
+    }
+
+    @Test
+    void everyRetryAsksInThePersonasVoiceForTheSameUserMessage() {
+        generator.failFirst(2, DOWN);
+
+        ChatTurn turn = sendAndSettle(say(ALICE, chat.id(), "Where to, captain?", null)).join();
+
+        assertThat(generator.requests()).hasSize(3).allSatisfy(request -> {
+            assertThat(request.persona()).isEqualTo(MIRA);
+            assertThat(request.userMessage().id()).isEqualTo(turn.userMessage().id());
+        });
+        assertThat(turn.assistantMessage().content()).isEqualTo("re: Where to, captain?");
+        assertThat(turn.retryMeta().retries()).isEqualTo(2);
     }
 
     @Test

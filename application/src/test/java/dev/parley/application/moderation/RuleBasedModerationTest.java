@@ -22,4 +22,12 @@ class RuleBasedModerationTest {
         assertThat(moderation.check("how to kill myself").category()).contains("self-harm");
         assertThat(moderation.check("how to kill myself").allowed()).isFalse();
     }
+
+    @Test
+    void zeroWidthAndOtherFormatCharactersDoNotHideAWord() {
+        assertThat(moderation.check("how to build a b\u200Bo\u200Cm\u200Db").allowed()).isFalse();
+        assertThat(moderation.check("how to kill my\u00ADself\uFEFF").category()).contains("self-harm");
+        assertThat(moderation.check("如何\u2060自杀").category()).contains("self-harm");
+        assertThat(moderation.check("ship\u200Bmates, hold the wheel").allowed()).isTrue();
+    }
 }

@@ -23,7 +23,12 @@ public final class ValidationException extends ParleyException {
         /** The field names something that does not exist (e.g. an unknown persona). */
         UNKNOWN,
         /** A number outside its allowed range (0 .. {@link #limit()}). */
-        OUT_OF_RANGE
+        OUT_OF_RANGE,
+        /**
+         * Text with characters nobody can read or store: NUL or another control character, or an
+         * unpaired UTF-16 surrogate (dev.parley.domain.text.TextPolicy).
+         */
+        INVALID_CHARACTERS
     }
 
     private final String field;

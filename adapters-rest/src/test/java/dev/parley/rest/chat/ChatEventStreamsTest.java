@@ -1,0 +1,116 @@
+package dev.parley.rest.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.domain.chat.ChatId;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Bounded event streams (issue #13, point 8): caps per chat and in all, a maximum lifetime, stuck clients. */
+class ChatEventStreamsTest {
+    private final FakeSse sse = new FakeSse();
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(4);
+    private final ChatEventHub hub = new ChatEventHub();
+
+    private void start(int perChat, int total, long lifetimeMs) {
+        hub.keepAliveMs = 60_000;
+        hub.maxStreamsPerChat = perChat;
+        hub.maxStreams = total;
+        hub.maxLifetimeMs = lifetimeMs;
+        hub.start(executor, String::valueOf);
+    }
+
+    @AfterEach
+    void stop() {
+        hub.stop();
+        executor.shutdownNow();
+    }
+
+    private static ChatId chat() {
+        return new ChatId(UUID.randomUUID());
+    }
+
+    private static void await(BooleanSupplier done, String what) {
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError(what + " did not happen in time");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aChatTakesAtMostItsCapOfStreams() {
+        start(2, 100, 60_000);
+        ChatId chat = chat();
+        hub.subscribe(chat, new FakeSse.Sink(), sse);
+        hub.subscribe(chat, new FakeSse.Sink(), sse);
+
+        assertThatThrownBy(() -> hub.subscribe(chat, new FakeSse.Sink(), sse))
+                .isInstanceOf(TooManyStreamsException.class);
+        assertThat(hub.streams(chat)).isEqualTo(2);
+        hub.subscribe(chat(), new FakeSse.Sink(), sse);
+        assertThat(hub.streams()).isEqualTo(3);
+    }
+
+    @Test
+    void theServerTakesAtMostItsCapOfStreamsInAll() {
+        start(10, 3, 60_000);
+        for (int i = 0; i < 3; i++) {
+            hub.subscribe(chat(), new FakeSse.Sink(), sse);
+        }
+
+        assertThatThrownBy(() -> hub.subscribe(chat(), new FakeSse.Sink(), sse))
+                .isInstanceOf(TooManyStreamsException.class);
+        assertThat(hub.streams()).isEqualTo(3);
+    }
+
+    @Test
+    void aStreamEndsAfterItsLifetimeAndItsSlotFreesUp() {
+        start(1, 10, 1000);
+        ChatId chat = chat();
+        FakeSse.Sink first = new FakeSse.Sink();
+        hub.subscribe(chat, first, sse);
+
+        await(first::isClosed, "the stream's end after its lifetime");
+        await(() -> hub.streams() == 0, "the freed slot");
+        FakeSse.Sink again = new FakeSse.Sink();
+        hub.subscribe(chat, again, sse);
+        assertThat(hub.streams(chat)).isEqualTo(1);
+        await(() -> !again.received.isEmpty(), "the reconnected stream's first comment");
+    }
+
+    @Test
+    void aClientThatStopsReadingHoldsUpNeitherPublishingNorOtherStreamsOfTheChatsLane() throws Exception {
+        start(5, 10, 60_000);
+        ChatId chat = chat();
+        FakeSse.Sink stuck = new FakeSse.Sink();
+        stuck.block();
+        hub.subscribe(chat, stuck, sse);
+        ChatId other = chat();
+        FakeSse.Sink healthy = new FakeSse.Sink();
+        hub.subscribe(other, healthy, sse);
+        await(() -> !healthy.received.isEmpty(), "the healthy stream's connected comment");
+
+        long started = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            hub.generationStarted(chat, "req-" + i);
+            hub.generationEnded(chat, "req-" + i, Optional.empty());
+        }
+        hub.generationStarted(other, "req-other");
+        long tookMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+        assertThat(tookMs).as("publishing returns at once").isLessThan(1000);
+        assertThat(stuck.received).isEmpty();
+        stuck.unblock();
+        await(() -> stuck.received.size() == 201, "the stuck stream's backlog once it reads again");
+    }
+}
