@@ -3,10 +3,10 @@ package dev.parley.app.config;
 import dev.parley.application.chat.SweepStaleTurnsUseCase;
 import dev.parley.application.common.Periodic;
 import dev.parley.domain.resilience.GuardedExecutor;
-import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.util.logging.Logger;
 
 /**
  * The background work of the core, started with the application on Liberty's managed scheduler
- * (no thread waits between runs) and stopped with it: the sweep of stale turns every
+ * (no thread waits between runs) and stopped before it goes: the sweep of stale turns every
  * {@link #SWEEP_EVERY}, and the breaker registry's eviction of idle CLOSED breakers every
  * {@link #EVICT_EVERY} (without it, entries are only evicted when a failing chat touches the
  * registry). A failed run is logged and the next one runs anyway.
@@ -41,8 +41,8 @@ public class Housekeeping {
                         e -> failed("breaker eviction", e)));
     }
 
-    @PreDestroy
-    void stop() {
+    /** Before the application's beans (and its persistence unit) go away, not after. */
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
         running.forEach(Periodic::cancel);
     }
 
