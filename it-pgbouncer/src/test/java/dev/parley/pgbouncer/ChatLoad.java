@@ -2,6 +2,7 @@ package dev.parley.pgbouncer;
 
 import dev.parley.application.chat.ChatTurn;
 import dev.parley.application.chat.SendMessageCommand;
+import dev.parley.application.chat.SendMessageFailedException;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.user.UserId;
 import java.sql.Connection;
@@ -118,6 +119,39 @@ final class ChatLoad {
 
     void stop() {
         stop.set(true);
+    }
+
+    /** The user messages of the turns that failed so far (each failure names its stored message). */
+    List<UUID> failedTurns() {
+        return failuresSoFar().stream().filter(f -> f instanceof SendMessageFailedException)
+                .map(f -> ((SendMessageFailedException) f).userMessageId().value()).toList();
+    }
+
+    /** How many of {@code userMessages} are still PENDING in the store (read directly). */
+    long stillPending(List<UUID> userMessages) {
+        try (Connection c = Databases.direct().getConnection()) {
+            long pending = 0;
+            for (UUID id : userMessages) {
+                pending += Long.parseLong(one(c, "select count(*) from messages where id = ? and status = 'PENDING'", id));
+            }
+            return pending;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The workers' user messages still PENDING in the store (read directly, not through PgBouncer). */
+    long pendingTurns() {
+        try (Connection c = Databases.direct().getConnection()) {
+            long pending = 0;
+            for (Worker w : workers) {
+                pending += Long.parseLong(one(c, "select count(*) from messages where chat_id = ? and role = 'USER'"
+                        + " and status = 'PENDING'", w.chat.value()));
+            }
+            return pending;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     List<Throwable> failuresSoFar() {

@@ -3,6 +3,7 @@ package dev.parley.pgbouncer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.ai.local.LocalReplyGenerator;
+import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.application.chat.SendMessageService;
 import dev.parley.application.chat.TurnEvents;
 import dev.parley.application.chat.SendMessageUseCase;
@@ -38,6 +39,9 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -71,7 +75,7 @@ public final class PersistencePath implements AutoCloseable {
     public final UnitOfWork unitOfWork;
     public final SendMessageUseCase sendMessage;
 
-    private PersistencePath(ParleyDataSource parley, int poolSize) {
+    private PersistencePath(ParleyDataSource parley, int poolSize, Duration replyLatency) {
         this.parley = parley;
         HikariConfig config = new HikariConfig();
         config.setDataSource(parley);
@@ -116,7 +120,7 @@ public final class PersistencePath implements AutoCloseable {
                 new ChatBreakerRegistry(BreakerConfig.defaults(), clock, BreakerListener.NONE),
                 RetryPolicy.defaults(), waits, clock, new Random(), AttemptListener.NONE);
         this.sendMessage = new SendMessageService(
-                new SendMessageService.Ports(conversations, personas, wallet, new LocalReplyGenerator(),
+                new SendMessageService.Ports(conversations, personas, wallet, slowed(new LocalReplyGenerator(), replyLatency),
                         new RuleBasedModeration(), unitOfWork, GenerationTelemetry.NONE, TurnEvents.NONE),
                 guarded, UUID::randomUUID, clock,
                 new SendMessageService.Settings(1, 20, RetryPolicy.defaults().deadline().plusSeconds(30)));
@@ -127,12 +131,17 @@ public final class PersistencePath implements AutoCloseable {
      * pool of {@code poolSize} client connections.
      */
     public static PersistencePath over(String url, String setting, int poolSize) {
+        return over(url, setting, poolSize, Duration.ZERO);
+    }
+
+    /** The same, with replies that take {@code replyLatency} to generate (turns stay in flight that long). */
+    public static PersistencePath over(String url, String setting, int poolSize, Duration replyLatency) {
         ParleyDataSource parley = new ParleyDataSource();
         parley.setURL(url);
         parley.setUser("postgres");
         parley.setLoginTimeout(2);
         parley.setPgbouncerDisableCache(setting);
-        return new PersistencePath(parley, poolSize);
+        return new PersistencePath(parley, poolSize, replyLatency);
     }
 
     /** The pooled data source, for raw JDBC load through the same connections. */
@@ -214,5 +223,13 @@ public final class PersistencePath implements AutoCloseable {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static ReplyGenerator slowed(ReplyGenerator generator, Duration latency) {
+        if (latency.isZero()) {
+            return generator;
+        }
+        Executor later = CompletableFuture.delayedExecutor(latency.toMillis(), TimeUnit.MILLISECONDS);
+        return request -> CompletableFuture.runAsync(() -> { }, later).thenCompose(ignored -> generator.generate(request));
     }
 }

@@ -14,6 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,7 +131,7 @@ public class ConversationsJpaAdapter implements Conversations {
                 .setParameter(3, userMessage.content())
                 .setParameter(4, userMessage.status().name())
                 .setParameter(5, userMessage.idempotencyKey().get())
-                .setParameter(6, userMessage.createdAt())
+                .setParameter(6, micros(userMessage.createdAt()))
                 .executeUpdate();
         if (inserted == 1) {
             touchChat(userMessage);
@@ -165,28 +167,52 @@ public class ConversationsJpaAdapter implements Conversations {
                 .setParameter("key", idempotencyKey)
                 .getResultStream()
                 .findFirst()
-                .map(m -> new Turn(m.toDomain(), m.updatedAt,
-                        m.status == MessageStatus.COMPLETED ? findReplyTo(new MessageId(m.id)) : Optional.empty()));
+                .map(this::turnOf);
+    }
+
+    /** The turn of a stored user message, with its reply whatever the message's status says. */
+    private Turn turnOf(MessageJpaEntity m) {
+        return new Turn(m.toDomain(), m.updatedAt, findReplyTo(new MessageId(m.id)));
+    }
+
+    @Override
+    public List<Turn> pendingTurnsUntouchedSince(Instant before, int limit) {
+        return em.createQuery("select m from MessageJpaEntity m where m.role = dev.parley.domain.chat.MessageRole.USER"
+                        + " and m.status = :pending and m.updatedAt < :before order by m.updatedAt",
+                        MessageJpaEntity.class)
+                .setParameter("pending", MessageStatus.PENDING)
+                .setParameter("before", micros(before))
+                .setMaxResults(limit)
+                .getResultStream()
+                .map(this::turnOf)
+                .toList();
     }
 
     /**
      * One conditional update: it changes the row only if it is still in the state the domain's
-     * decision expected, so concurrent requests deciding on the same observation cannot both apply.
+     * decision expected, status and update time (the lease of the request that decided it), so
+     * concurrent requests deciding on the same observation cannot both apply, and a request whose
+     * turn was taken over can no longer end it.
      */
     @Override
     public boolean apply(TurnTransition transition) {
-        boolean exact = transition.expectedUpdatedAt().isPresent();
-        var update = em.createQuery("update MessageJpaEntity m set m.status = :to, m.errorCode = :code,"
+        return em.createQuery("update MessageJpaEntity m set m.status = :to, m.errorCode = :code,"
                         + " m.updatedAt = :at where m.id = :id and m.role = dev.parley.domain.chat.MessageRole.USER"
-                        + " and m.status = :from" + (exact ? " and m.updatedAt = :seen" : ""))
+                        + " and m.status = :from and m.updatedAt = :seen")
                 .setParameter("to", transition.newStatus())
                 .setParameter("code", transition.errorCode().orElse(null))
-                .setParameter("at", transition.at())
+                .setParameter("at", micros(transition.at()))
                 .setParameter("id", transition.userMessageId().value())
-                .setParameter("from", transition.expectedStatus());
-        if (exact) {
-            update.setParameter("seen", transition.expectedUpdatedAt().get());
-        }
-        return update.executeUpdate() == 1;
+                .setParameter("from", transition.expectedStatus())
+                .setParameter("seen", micros(transition.expectedUpdatedAt()))
+                .executeUpdate() == 1;
+    }
+
+    /**
+     * PostgreSQL keeps microseconds and rounds finer input; truncating what is written and compared
+     * keeps an update time that went in with nanoseconds equal to itself on the way back.
+     */
+    static Instant micros(Instant at) {
+        return at.truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -69,8 +69,8 @@ class MessageJpaEntity {
         e.idempotencyKey = m.idempotencyKey().orElse(null);
         e.replyTo = m.replyTo().map(MessageId::value).orElse(null);
         e.errorCode = m.errorCode().orElse(null);
-        e.createdAt = m.createdAt();
-        e.updatedAt = m.createdAt();
+        e.createdAt = ConversationsJpaAdapter.micros(m.createdAt());
+        e.updatedAt = e.createdAt;
         return e;
     }
 

@@ -13,6 +13,7 @@ import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.user.UserId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -87,6 +88,11 @@ public final class FaultInjectingConversations implements Conversations {
     @Override
     public Optional<Turn> findTurn(ChatId chatId, String idempotencyKey) {
         return delegate.findTurn(chatId, idempotencyKey);
+    }
+
+    @Override
+    public List<Turn> pendingTurnsUntouchedSince(Instant before, int limit) {
+        return delegate.pendingTurnsUntouchedSince(before, limit);
     }
 
     @Override

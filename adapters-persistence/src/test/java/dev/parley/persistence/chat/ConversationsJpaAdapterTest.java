@@ -256,4 +256,27 @@ class ConversationsJpaAdapterTest {
                 T0.plusSeconds(300))).transition();
         assertThat(apply(again)).as("the stored update time compares equal to the one read back").isTrue();
     }
+
+    @Test
+    void findsThePendingTurnsUntouchedSinceAnInstantOldestFirstWithTheirReplies() {
+        Chat chat = newChat(T0, "sweep");
+        Message older = userMessage(chat, "older", T0.minusSeconds(120), null);
+        Message answered = userMessage(chat, "answered", T0.minusSeconds(90), "ak");
+        Message answer = Message.assistantReply(new MessageId(UUID.randomUUID()), answered, "a", T0.minusSeconds(89));
+        PostgresFixture.inTransaction(em -> {
+            new ConversationsJpaAdapter(em).append(answer);
+            return null;
+        });
+        Message failed = userMessage(chat, "failed", T0.minusSeconds(100), "fk");
+        assertThat(apply(Turn.begun(failed).fail(ErrorCode.AI_BAD_RESPONSE, T0.minusSeconds(99)))).isTrue();
+        userMessage(chat, "fresh", T0, "nk");
+
+        List<Turn> stale = PostgresFixture.inTransaction(
+                em -> new ConversationsJpaAdapter(em).pendingTurnsUntouchedSince(T0.minusSeconds(1), 1000))
+                .stream().filter(t -> t.userMessage().chatId().equals(chat.id())).toList();
+
+        assertThat(stale).extracting(t -> t.userMessage().id()).containsExactly(older.id(), answered.id());
+        assertThat(stale.get(1).reply()).map(Message::id).contains(answer.id());
+        assertThat(stale.get(0).updatedAt()).isEqualTo(T0.minusSeconds(120));
+    }
 }

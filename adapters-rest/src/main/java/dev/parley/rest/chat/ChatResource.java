@@ -12,6 +12,7 @@ import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Message;
+import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.common.Failures;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
@@ -51,6 +52,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Chats and their messages: {@code /api/chats}. Translates HTTP to the use cases and their results
@@ -141,7 +143,10 @@ public class ChatResource {
             SendMessageCommand command = new SendMessageCommand(currentUser.id(),
                     new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
                     Optional.ofNullable(idempotencyKey), info.requestId());
-            sendMessage.send(command).whenComplete((turn, error) -> response.resume(error == null
+            AtomicReference<MessageId> stored = new AtomicReference<>();
+            response.setTimeoutHandler(late -> late.resume(
+                    problem(SendTimeout.stillAnswering(command.chatId(), stored.get()), info)));
+            sendMessage.send(command, stored::set).whenComplete((turn, error) -> response.resume(error == null
                     ? Response.status(Response.Status.CREATED)
                             .entity(ChatGenerationSuccess.of(turn))
                             .header(RequestInfo.REQUEST_ID_HEADER, info.requestId())

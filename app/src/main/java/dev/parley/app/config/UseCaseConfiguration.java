@@ -12,6 +12,8 @@ import dev.parley.application.chat.SendMessageService;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatService;
 import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.application.chat.SweepStaleTurnsService;
+import dev.parley.application.chat.SweepStaleTurnsUseCase;
 import dev.parley.application.chat.WatchChatService;
 import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.application.moderation.RuleBasedModeration;
@@ -104,12 +106,27 @@ public class UseCaseConfiguration {
             ReplyGenerator generator, UnitOfWork unitOfWork, GenerationTelemetry telemetry, GuardedExecutor guarded,
             DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, ChatEventHub events, IdGenerator ids,
             Clock clock, @ConfigProperties TurnSettings turn) {
-        // a PENDING turn older than the whole retry budget (plus a margin) belongs to a dead request
-        Duration staleAfter = guarded.policy().deadline().plusSeconds(30);
         return new SendMessageService(
                 new SendMessageService.Ports(
                         new FaultInjectingConversations(conversations, databaseFaults, debugFaults::reportDatabaseFault),
                         personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry, events),
-                guarded, ids, clock, turn.toSettings(staleAfter));
+                guarded, ids, clock, turn.toSettings(staleAfter(guarded)));
+    }
+
+    /** The sweep of turns no request works on any more, run by {@link Housekeeping}. */
+    @Produces
+    @ApplicationScoped
+    SweepStaleTurnsUseCase sweepStaleTurns(Conversations conversations, ChatEventHub events, Clock clock,
+            GuardedExecutor guarded) {
+        return new SweepStaleTurnsService(conversations, events, clock, staleAfter(guarded));
+    }
+
+    /**
+     * A PENDING turn untouched for longer than a request's whole retry budget plus a margin (for
+     * its final writes) belongs to no live request: a same-key retry may take it over, the sweep
+     * fails it.
+     */
+    static Duration staleAfter(GuardedExecutor guarded) {
+        return guarded.policy().deadline().plusSeconds(30);
     }
 }

@@ -43,7 +43,9 @@ class ChatTurnRecoveryIT {
         assertThat(first.status()).as(first.body()).isEqualTo(201);
         assertThat(again.status()).as(again.body()).isEqualTo(201);
         assertThat(again.json().getBoolean("replayed")).isTrue();
+        assertThat(again.json().getInt("tokensCharged")).as("a replay charges nothing by this request").isZero();
         assertThat(first.json().containsKey("replayed")).isFalse();
+        assertThat(first.json().getInt("tokensCharged")).isEqualTo(1);
         assertThat(again.json().getJsonObject("assistantMessage").getString("id"))
                 .isEqualTo(first.json().getJsonObject("assistantMessage").getString("id"));
         assertThat(first.json().getJsonObject("retryMeta").getInt("attempts")).isEqualTo(1);
@@ -124,7 +126,7 @@ class ChatTurnRecoveryIT {
         for (Future<Api.Reply> future : replies) {
             Api.Reply reply = future.get();
             assertThat(reply.status()).as(reply.body()).isIn(201, 409);
-            if (reply.status() == 201 && !reply.json().containsKey("replayed")) {
+            if (reply.status() == 201) { // a replay says it charged nothing
                 charged += reply.json().getInt("tokensCharged");
             }
         }

@@ -2,6 +2,7 @@ package dev.parley.application.chat;
 
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.MessageId;
+import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.retry.RetryMeta;
 import java.util.Objects;
@@ -25,6 +26,15 @@ public final class SendMessageFailedException extends ParleyException {
         this.chatId = Objects.requireNonNull(chatId, "chatId");
         this.userMessageId = Objects.requireNonNull(userMessageId, "userMessageId");
         this.retryMeta = retryMeta;
+    }
+
+    /**
+     * REQUEST_IN_PROGRESS for the turn of {@code userMessageId}: it is still being answered; a retry
+     * with the same key after {@code Retry-After} gets its outcome.
+     */
+    public static SendMessageFailedException inProgress(ChatId chatId, MessageId userMessageId) {
+        return new SendMessageFailedException(new ParleyException(ErrorCode.REQUEST_IN_PROGRESS,
+                "the same turn is being answered", TurnOutcomes.IN_PROGRESS_RETRY_AFTER), chatId, userMessageId, null);
     }
 
     public ChatId chatId() {

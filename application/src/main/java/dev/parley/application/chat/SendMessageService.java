@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The send-a-message use case (docs/architecture.md#the-turn-flow).
@@ -35,18 +36,21 @@ import java.util.concurrent.CompletionStage;
  * <ol>
  *   <li>The caller must own the chat (another user's chat is CHAT_NOT_FOUND).</li>
  *   <li>Idempotency: the same key on the same chat with the same content is the same turn: its user
- *       message is stored once; the domain decides the {@link Admission}: a completed turn is replayed
- *       without a new charge; a failed one (or one whose request went stale) is generated again for
+ *       message is stored once; the domain decides the {@link Admission}: a turn whose reply is
+ *       stored is replayed (its status repaired if need be), saying it charged nothing; a failed one
+ *       (or one whose request went stale, or abandoned it on this instance) is generated again for
  *       the same user message; one still being answered is REQUEST_IN_PROGRESS; the key with other
  *       content is IDEMPOTENCY_KEY_REUSED.</li>
  *   <li>The user message is stored before anything else can fail.</li>
  *   <li>Moderation, then the balance, then generation under the chat's breaker and the retry policy
  *       ({@link GuardedExecutor}: waits never block a thread).</li>
  *   <li>Success: reply, charge, ledger row and the turn's completion in one unit of work. Failure: the
- *       user message stays, marked failed with its code if still pending; nothing is charged.</li>
+ *       user message stays, marked failed with its code if this request still holds it; nothing is
+ *       charged. A marking the database refuses is retried in the background ({@link FinalWrites}).</li>
  * </ol>
- * The turn's moves are the domain's ({@link Turn}); the store applies each only from the state it
- * expects. Watchers hear of the turn through {@link TurnEvents}: {@code generationStarted} right
+ * The turn's moves are the domain's ({@link Turn}); the store applies each only from the state and
+ * lease it expects, so only the request that holds a turn can end it. The provider hears completed
+ * turns only ({@link ProviderHistory}). Watchers hear of the turn through {@link TurnEvents}: {@code generationStarted} right
  * before a reply is generated; the changed messages (the completed user message and the reply, or
  * the failed user message, except for REQUEST_IN_PROGRESS); {@code generationEnded} after a started
  * generation. A replay publishes nothing. Their failures never break the turn.
@@ -96,6 +100,7 @@ public final class SendMessageService implements SendMessageUseCase {
     private final Clock clock;
     private final Settings settings;
     private final TurnOutcomes outcomes;
+    private final AbandonedTurns abandoned = new AbandonedTurns();
 
     public SendMessageService(Ports ports, GuardedExecutor guarded, IdGenerator ids, Clock clock, Settings settings) {
         this.ports = Objects.requireNonNull(ports, "ports");
@@ -103,16 +108,19 @@ public final class SendMessageService implements SendMessageUseCase {
         this.ids = Objects.requireNonNull(ids, "ids");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.outcomes = new TurnOutcomes(ports, ids, clock, settings.costPerReply());
+        this.outcomes = new TurnOutcomes(ports, ids, clock, settings.costPerReply(), guarded.scheduler(), abandoned,
+                settings.staleAfter());
     }
 
     @Override
-    public CompletionStage<ChatTurn> send(SendMessageCommand command) {
+    public CompletionStage<ChatTurn> send(SendMessageCommand command, Consumer<MessageId> onStored) {
+        Objects.requireNonNull(onStored, "onStored");
         Chat chat = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
         Persona persona = ports.personas().find(chat.personaId())
                 .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "chat without persona"));
 
         Admission admission = admit(command);
+        storedMessage(admission).ifPresent(onStored);
         if (admission instanceof Admission.Replay replay) {
             return CompletableFuture.completedFuture(replay(command, replay));
         }
@@ -129,9 +137,22 @@ public final class SendMessageService implements SendMessageUseCase {
         return generate(command, chat, persona, generate.turn());
     }
 
+    private static Optional<MessageId> storedMessage(Admission admission) {
+        if (admission instanceof Admission.Generate generate) {
+            return Optional.of(generate.turn().userMessage().id());
+        }
+        if (admission instanceof Admission.Replay replay) {
+            return Optional.of(replay.userMessage().id());
+        }
+        if (admission instanceof Admission.InProgress inProgress) {
+            return Optional.of(inProgress.userMessage().id());
+        }
+        return Optional.empty();
+    }
+
     /** Stores the sent message unless its key names a stored turn; the domain decides the rest. */
     private Admission admit(SendMessageCommand command) {
-        Instant now = clock.instant();
+        Instant now = TurnTime.now(clock);
         Message sent = Message.userMessage(new MessageId(ids.next()), command.chatId(), command.content(),
                 command.idempotencyKey(), now);
         Optional<Turn> stored = Optional.empty();
@@ -141,21 +162,24 @@ public final class SendMessageService implements SendMessageUseCase {
             stored = Optional.of(ports.conversations().findTurn(command.chatId(), command.idempotencyKey().get())
                     .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "idempotency key vanished")));
         }
-        return Admission.decide(stored, sent, now, settings.staleAfter());
+        return Admission.decide(stored, sent, now, settings.staleAfter(), abandoned::holds);
     }
 
+    /**
+     * Answers the stored reply again; this request charged nothing. A turn whose reply is stored but
+     * whose status write was lost is repaired first (best effort: a refusal means someone else did).
+     */
     private ChatTurn replay(SendMessageCommand command, Admission.Replay replay) {
+        replay.repair().ifPresent(ports.conversations()::apply);
         RetryMeta none = RetryMeta.noAttempt(guarded.breakers().state(command.chatId()).kind());
-        ChatTurn turn = new ChatTurn(replay.userMessage(), replay.reply(), settings.costPerReply(),
+        ChatTurn turn = new ChatTurn(replay.userMessage(), replay.reply(), 0,
                 ports.wallet().balance(command.caller()), none, true);
         ports.telemetry().completed(command.requestId(), command.chatId(), null, null, true);
         return turn;
     }
 
     private static SendMessageFailedException inProgress(Message userMessage) {
-        return new SendMessageFailedException(new ParleyException(ErrorCode.REQUEST_IN_PROGRESS,
-                "the same turn is being answered", TurnOutcomes.IN_PROGRESS_RETRY_AFTER), userMessage.chatId(),
-                userMessage.id(), null);
+        return SendMessageFailedException.inProgress(userMessage.chatId(), userMessage.id());
     }
 
     /** Moderation, the balance, then generation under the breaker and retry policy; ends the turn. */
@@ -190,15 +214,15 @@ public final class SendMessageService implements SendMessageUseCase {
         }
     }
 
-    /** The recent history ending with {@code userMessage} (a retried message may not be the newest). */
+    /**
+     * The recent history ending with {@code userMessage} (a retried message may not be the newest):
+     * completed turns only (a user message COMPLETED and its reply), so that blocked, failed or
+     * unanswered content never reaches the provider, then the message being answered. At most
+     * {@code historyLimit} messages.
+     */
     private List<Message> history(Message userMessage) {
-        List<Message> recent = ports.conversations().recentMessages(userMessage.chatId(), settings.historyLimit());
-        int at = -1;
-        for (int i = 0; i < recent.size(); i++) {
-            if (recent.get(i).id().equals(userMessage.id())) {
-                at = i;
-            }
-        }
-        return at >= 0 ? List.copyOf(recent.subList(0, at + 1)) : List.of(userMessage);
+        List<Message> recent = ports.conversations().recentMessages(userMessage.chatId(),
+                (int) Math.min(Integer.MAX_VALUE, 2L * settings.historyLimit()));
+        return ProviderHistory.of(recent, userMessage, settings.historyLimit());
     }
 }

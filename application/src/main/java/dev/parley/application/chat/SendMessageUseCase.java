@@ -1,6 +1,8 @@
 package dev.parley.application.chat;
 
+import dev.parley.domain.chat.MessageId;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Sends a user message to a chat and gets the persona's reply. The user message is stored before
@@ -10,5 +12,14 @@ import java.util.concurrent.CompletionStage;
  * {@link dev.parley.domain.error.ParleyException} for failures before that (validation, unknown chat).
  */
 public interface SendMessageUseCase {
-    CompletionStage<ChatTurn> send(SendMessageCommand command);
+    /**
+     * Sends the message; {@code onStored} hears the user message's id as soon as the turn is known
+     * (stored, or found under the idempotency key), before the reply, so that a caller that must give
+     * up waiting can still name the message to retry.
+     */
+    CompletionStage<ChatTurn> send(SendMessageCommand command, Consumer<MessageId> onStored);
+
+    default CompletionStage<ChatTurn> send(SendMessageCommand command) {
+        return send(command, id -> { });
+    }
 }

@@ -9,6 +9,7 @@ import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
+import dev.parley.domain.resilience.Scheduler;
 import dev.parley.domain.retry.RetryMeta;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,13 +30,16 @@ final class TurnOutcomes {
     private final IdGenerator ids;
     private final Clock clock;
     private final long costPerReply;
+    private final FinalWrites finalWrites;
 
-    TurnOutcomes(SendMessageService.Ports ports, IdGenerator ids, Clock clock, long costPerReply) {
+    TurnOutcomes(SendMessageService.Ports ports, IdGenerator ids, Clock clock, long costPerReply,
+            Scheduler scheduler, AbandonedTurns abandoned, Duration staleAfter) {
         this.ports = Objects.requireNonNull(ports, "ports");
         this.events = new QuietTurnEvents(ports.events());
         this.ids = Objects.requireNonNull(ids, "ids");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.costPerReply = costPerReply;
+        this.finalWrites = new FinalWrites(ports.conversations(), scheduler, clock, abandoned, events, staleAfter);
     }
 
     TurnEvents events() {
@@ -47,12 +51,13 @@ final class TurnOutcomes {
         try {
             ChatTurn done = ports.unitOfWork().inTransaction(() -> {
                 Message answer = Message.assistantReply(new MessageId(ids.next()), turn.userMessage(),
-                        reply.content(), clock.instant());
+                        reply.content(), TurnTime.now(clock));
                 ports.conversations().append(answer);
                 long balance = ports.wallet().charge(command.caller(), answer.id(), costPerReply);
                 TurnTransition completion = turn.complete(answer);
                 if (!ports.conversations().apply(completion)) {
-                    // a retry presumed this request dead, took the turn over and decided it meanwhile
+                    // the turn is no longer held by this request (a retry took it over, or a sweep
+                    // expired it): its reply, charge and ledger row roll back
                     throw new ParleyException(ErrorCode.REQUEST_IN_PROGRESS, "another request decided the turn",
                             IN_PROGRESS_RETRY_AFTER);
                 }
@@ -71,25 +76,17 @@ final class TurnOutcomes {
     /**
      * Marks the turn failed (its user message stays, for a retry), reports the end of the request
      * and builds the failure ({@code meta}: the attempts made, if generation was tried). Marking
-     * applies only while the turn is still pending, and is best effort: when the database itself is
-     * the failure, the message stays pending (a retry takes it over once stale) and the client gets
-     * the original error. REQUEST_IN_PROGRESS means the turn belongs to another request: it is left
-     * alone.
+     * applies only while the turn is still pending and held by this request (its lease); when the
+     * database itself is away, the client gets the original error at once, the turn is abandoned
+     * (a same-key retry here takes it over at once) and the write is retried in the background
+     * ({@link FinalWrites}). REQUEST_IN_PROGRESS means the turn belongs to another request: it is
+     * left alone.
      */
     SendMessageFailedException fail(SendMessageCommand command, Turn turn, ParleyException cause, RetryMeta meta,
             boolean generationStarted) {
         Message userMessage = turn.userMessage();
         if (cause.code() != ErrorCode.REQUEST_IN_PROGRESS) {
-            TurnTransition failure = turn.fail(cause.code(), clock.instant());
-            boolean refused = false;
-            try {
-                refused = !ports.conversations().apply(failure);
-            } catch (RuntimeException markingFailed) {
-                cause.addSuppressed(markingFailed);
-            }
-            if (!refused) {
-                events.messageChanged(failure.result().userMessage());
-            }
+            finalWrites.land(turn, turn.fail(cause.code(), TurnTime.now(clock)), cause);
         }
         ports.telemetry().completed(command.requestId(), userMessage.chatId(), cause.code(), meta, false);
         if (generationStarted) {

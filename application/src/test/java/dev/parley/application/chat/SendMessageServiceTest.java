@@ -166,6 +166,7 @@ class SendMessageServiceTest {
         ChatTurn again = sendAndSettle(say(ALICE, chat.id(), "once", "same")).join();
 
         assertThat(again.replayed()).isTrue();
+        assertThat(again.tokensCharged()).as("nothing charged by the replaying request").isZero();
         assertThat(again.userMessage().id()).isEqualTo(first.userMessage().id());
         assertThat(again.assistantMessage().id()).isEqualTo(first.assistantMessage().id());
         assertThat(again.tokenBalance()).isEqualTo(4);

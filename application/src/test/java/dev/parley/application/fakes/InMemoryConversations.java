@@ -91,18 +91,32 @@ public final class InMemoryConversations implements Conversations {
 
     @Override
     public synchronized Optional<Turn> findTurn(ChatId chatId, String idempotencyKey) {
-        return findByIdempotencyKey(chatId, idempotencyKey).map(m -> new Turn(m, updatedAt.get(m.id()),
-                m.status() == MessageStatus.COMPLETED ? findReplyTo(m.id()) : Optional.empty()));
+        return findByIdempotencyKey(chatId, idempotencyKey).map(this::turnOf);
     }
 
-    /** Applies the transition only from the status (and update time, if expected) it names. */
+    @Override
+    public synchronized List<Turn> pendingTurnsUntouchedSince(Instant before, int limit) {
+        return messages.stream()
+                .filter(m -> m.role() == MessageRole.USER && m.status() == MessageStatus.PENDING
+                        && updatedAt.get(m.id()).isBefore(before))
+                .sorted(Comparator.comparing(m -> updatedAt.get(m.id())))
+                .limit(limit)
+                .map(this::turnOf)
+                .toList();
+    }
+
+    private Turn turnOf(Message m) {
+        return new Turn(m, updatedAt.get(m.id()), findReplyTo(m.id()));
+    }
+
+    /** Applies the transition only from the status and update time it names. */
     @Override
     public synchronized boolean apply(TurnTransition transition) {
         for (int i = 0; i < messages.size(); i++) {
             Message m = messages.get(i);
             if (m.id().equals(transition.userMessageId()) && m.role() == MessageRole.USER) {
-                boolean expected = m.status() == transition.expectedStatus() && transition.expectedUpdatedAt()
-                        .map(at -> at.equals(updatedAt.get(m.id()))).orElse(true);
+                boolean expected = m.status() == transition.expectedStatus()
+                        && transition.expectedUpdatedAt().equals(updatedAt.get(m.id()));
                 if (expected) {
                     messages.set(i, m.withStatus(transition.newStatus(), transition.errorCode()));
                     updatedAt.put(m.id(), transition.at());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Whether a sent message is a new turn, a repeat of a stored one (the same idempotency key), or a
@@ -13,9 +14,10 @@ import java.util.Optional;
  * <ul>
  *   <li>no stored turn → {@link Generate} the new one;</li>
  *   <li>other content under the key → {@link KeyReused};</li>
- *   <li>a completed turn → {@link Replay} it;</li>
- *   <li>a failed turn, or a pending one untouched for {@code staleAfter} → {@link Generate} again for the
- *       same user message, once the store applied the claim;</li>
+ *   <li>a turn whose reply is stored → {@link Replay} it (repairing its status if it is not
+ *       COMPLETED): a reply is never generated twice;</li>
+ *   <li>a failed turn, or a pending one untouched for {@code staleAfter} or abandoned by its request
+ *       → {@link Generate} again for the same user message, once the store applied the claim;</li>
  *   <li>a pending turn still being answered → {@link InProgress}.</li>
  * </ul>
  */
@@ -34,11 +36,15 @@ public sealed interface Admission {
         }
     }
 
-    /** The turn was answered by an earlier request: return it again, charge nothing. */
-    record Replay(Message userMessage, Message reply) implements Admission {
+    /**
+     * The turn was answered by an earlier request: return it again, charge nothing. {@code repair},
+     * when present, brings the stored status to COMPLETED ({@code userMessage} is already shown so).
+     */
+    record Replay(Message userMessage, Message reply, Optional<TurnTransition> repair) implements Admission {
         public Replay {
             Objects.requireNonNull(userMessage, "userMessage");
             Objects.requireNonNull(reply, "reply");
+            Objects.requireNonNull(repair, "repair");
         }
     }
 
@@ -56,12 +62,20 @@ public sealed interface Admission {
         }
     }
 
+    /** Same as {@link #decide(Optional, Message, Instant, Duration, Predicate)}, abandoning nothing. */
+    static Admission decide(Optional<Turn> stored, Message sent, Instant now, Duration staleAfter) {
+        return decide(stored, sent, now, staleAfter, turn -> false);
+    }
+
     /**
-     * Admits {@code sent} (a new user message) given the turn {@code stored} under its key, if any.
+     * Admits {@code sent} (a new user message) given the turn {@code stored} under its key, if any;
+     * {@code abandoned} says whether the request that holds a pending turn is known to have given it
+     * up (it ended without its final write landing), so that it may be taken over at once.
      *
      * @throws ParleyException INTERNAL_ERROR if the stored turn is completed but has no reply
      */
-    static Admission decide(Optional<Turn> stored, Message sent, Instant now, Duration staleAfter) {
+    static Admission decide(Optional<Turn> stored, Message sent, Instant now, Duration staleAfter,
+            Predicate<Turn> abandoned) {
         Objects.requireNonNull(sent, "sent");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(staleAfter, "staleAfter");
@@ -72,15 +86,17 @@ public sealed interface Admission {
         if (!turn.userMessage().content().equals(sent.content())) {
             return new KeyReused(turn.userMessage());
         }
-        RetryClaim claim = turn.claimForRetry(now, now.minus(staleAfter));
+        RetryClaim claim = turn.claimForRetry(now, now.minus(staleAfter), abandoned.test(turn));
         if (claim instanceof RetryClaim.Claimed claimed) {
             return new Generate(claimed.transition().result(), Optional.of(claimed.transition()));
         }
         if (claim instanceof RetryClaim.Busy) {
             return new InProgress(turn.userMessage());
         }
+        RetryClaim.Answered answered = (RetryClaim.Answered) claim;
         Message reply = turn.reply().orElseThrow(
                 () -> new ParleyException(ErrorCode.INTERNAL_ERROR, "completed turn without reply"));
-        return new Replay(turn.userMessage(), reply);
+        Message shown = answered.repair().map(r -> r.result().userMessage()).orElse(turn.userMessage());
+        return new Replay(shown, reply, answered.repair());
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.domain.chat;
 
 import dev.parley.domain.user.UserId;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,15 +41,21 @@ public interface Conversations {
 
     /**
      * The turn stored under {@code idempotencyKey} in the chat, if any: its user message, the time its
-     * state last changed, and its reply once completed.
+     * state last changed, and its reply if one is stored (whatever the message's status says).
      */
     Optional<Turn> findTurn(ChatId chatId, String idempotencyKey);
 
     /**
+     * PENDING turns of any chat whose state last changed before {@code before}, oldest first, at most
+     * {@code limit}, each with its reply if one is stored.
+     */
+    List<Turn> pendingTurnsUntouchedSince(Instant before, int limit);
+
+    /**
      * Applies a turn's transition atomically, and only if the stored user message is still in the
-     * state the transition expects ({@link TurnTransition#expectedStatus()} and, when present,
+     * state the transition expects ({@link TurnTransition#expectedStatus()} and exactly
      * {@link TurnTransition#expectedUpdatedAt()}): of several callers applying transitions from the
-     * same state, at most one gets {@code true}.
+     * same state, at most one gets {@code true}. Times are kept to the microsecond at least.
      *
      * @return {@code true} when applied; {@code false} when the stored turn had moved on (nothing
      *         changes)

@@ -1,6 +1,7 @@
 package dev.parley.domain.chat;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What {@link Turn#claimForRetry} decided: the turn may be generated again once the store applies
@@ -21,10 +22,15 @@ public sealed interface RetryClaim {
         }
     }
 
-    /** The turn is completed; there is nothing to retry. */
-    record Answered(Turn turn) implements RetryClaim {
+    /**
+     * The turn's reply is stored; there is nothing to generate. {@code repair} brings its status to
+     * COMPLETED when the store shows it otherwise (the status write of the request that stored the
+     * reply was lost).
+     */
+    record Answered(Turn turn, Optional<TurnTransition> repair) implements RetryClaim {
         public Answered {
             Objects.requireNonNull(turn, "turn");
+            Objects.requireNonNull(repair, "repair");
         }
     }
 }

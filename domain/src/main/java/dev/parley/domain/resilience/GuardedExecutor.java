@@ -90,4 +90,9 @@ public final class GuardedExecutor {
     public ChatBreakerRegistry breakers() {
         return breakers;
     }
+
+    /** The scheduler the waits run on (the use cases' other background work runs there too). */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
 }

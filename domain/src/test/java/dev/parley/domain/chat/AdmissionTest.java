@@ -38,7 +38,35 @@ class AdmissionTest {
         Turn completed = Turns.completed().build();
 
         assertThat(admit(completed, "hello"))
-                .isEqualTo(new Admission.Replay(completed.userMessage(), completed.reply().orElseThrow()));
+                .isEqualTo(new Admission.Replay(completed.userMessage(), completed.reply().orElseThrow(),
+                        Optional.empty()));
+    }
+
+    @Test
+    void aTurnWhoseReplyIsStoredIsReplayedAsCompletedWithItsRepairNeverGeneratedAgain() {
+        Message user = Turns.userMessage("hello").withStatus(MessageStatus.FAILED,
+                Optional.of(ErrorCode.DATABASE_UNAVAILABLE));
+        Turn lostStatus = new Turn(user, T0, Optional.of(Turns.replyTo(user, T0)));
+
+        assertThat(admit(lostStatus, "hello")).isInstanceOfSatisfying(Admission.Replay.class, r -> {
+            assertThat(r.userMessage().status()).isEqualTo(MessageStatus.COMPLETED);
+            assertThat(r.userMessage().errorCode()).isEmpty();
+            assertThat(r.reply()).isEqualTo(lostStatus.reply().orElseThrow());
+            assertThat(r.repair()).hasValueSatisfying(t -> {
+                assertThat(t.expectedStatus()).isEqualTo(MessageStatus.FAILED);
+                assertThat(t.newStatus()).isEqualTo(MessageStatus.COMPLETED);
+            });
+        });
+    }
+
+    @Test
+    void aPendingTurnItsRequestAbandonedIsTakenOverAtOnce() {
+        Turn fresh = Turns.pending().touchedAt(NOW.minusSeconds(1)).build();
+
+        assertThat(Admission.decide(Optional.of(fresh), sent("hello"), NOW, STALE_AFTER, t -> t.equals(fresh)))
+                .isInstanceOfSatisfying(Admission.Generate.class, g -> assertThat(g.claim()).isPresent());
+        assertThat(Admission.decide(Optional.of(fresh), sent("hello"), NOW, STALE_AFTER, t -> false))
+                .isEqualTo(new Admission.InProgress(fresh.userMessage()));
     }
 
     @Test
@@ -65,7 +93,7 @@ class AdmissionTest {
         assertThat(admit(live, "hello")).isEqualTo(new Admission.InProgress(live.userMessage()));
         assertThat(admit(stale, "hello")).isInstanceOfSatisfying(Admission.Generate.class,
                 g -> assertThat(g.claim()).map(TurnTransition::expectedUpdatedAt)
-                        .contains(Optional.of(stale.updatedAt())));
+                        .contains(stale.updatedAt()));
     }
 
     @Test

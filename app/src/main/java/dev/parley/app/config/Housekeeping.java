@@ -1,0 +1,53 @@
+package dev.parley.app.config;
+
+import dev.parley.application.chat.SweepStaleTurnsUseCase;
+import dev.parley.application.common.Periodic;
+import dev.parley.domain.resilience.GuardedExecutor;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The background work of the core, started with the application on Liberty's managed scheduler
+ * (no thread waits between runs) and stopped before it goes: the sweep of stale turns every
+ * {@link #SWEEP_EVERY}, and the breaker registry's eviction of idle CLOSED breakers every
+ * {@link #EVICT_EVERY} (without it, entries are only evicted when a failing chat touches the
+ * registry). A failed run is logged and the next one runs anyway.
+ */
+@ApplicationScoped
+public class Housekeeping {
+    static final Duration SWEEP_EVERY = Duration.ofSeconds(5);
+    static final Duration EVICT_EVERY = Duration.ofMinutes(1);
+    private static final Logger LOG = Logger.getLogger(Housekeeping.class.getName());
+
+    @Resource
+    ManagedScheduledExecutorService executor;
+
+    private volatile List<Periodic> running = List.of();
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored, SweepStaleTurnsUseCase sweep,
+            GuardedExecutor guarded) {
+        ManagedScheduler scheduler = new ManagedScheduler(executor);
+        running = List.of(
+                Periodic.every(SWEEP_EVERY, scheduler, sweep::sweep, e -> failed("stale-turn sweep", e)),
+                Periodic.every(EVICT_EVERY, scheduler, guarded.breakers()::evictIdle,
+                        e -> failed("breaker eviction", e)));
+    }
+
+    /** Before the application's beans (and its persistence unit) go away, not after. */
+    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) {
+        running.forEach(Periodic::cancel);
+    }
+
+    private static void failed(String what, RuntimeException e) {
+        // the database away is expected now and then; the next run tries again
+        LOG.log(Level.WARNING, what + " failed; next run in a moment: " + e);
+    }
+}
