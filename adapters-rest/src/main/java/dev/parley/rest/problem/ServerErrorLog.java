@@ -3,6 +3,7 @@ package dev.parley.rest.problem;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Logs every answered problem exactly once, from the one place that answers it: a 5xx with its
@@ -13,11 +14,16 @@ import java.util.logging.Logger;
  *       service recovers by itself): WARNING with the cause chain on the same line (class and
  *       message of each cause), no stack trace, so an outage does not bury the log.</li>
  * </ul>
- * Content never reaches this log: messages of the core's exceptions never carry user content.
- * Thread-safe.
+ * Content never reaches this log: messages of the core's exceptions never carry user content, and
+ * the path is written with its ids replaced by {@code {id}} (a chat id appears in telemetry only as a
+ * salted hash, so it must not appear here in clear). Thread-safe.
  */
 public final class ServerErrorLog {
     static final Logger LOG = Logger.getLogger(ServerErrorLog.class.getName());
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UNPRINTABLE = Pattern.compile("[^\\x21-\\x7e]");
+    private static final int MAX_PATH = 200;
 
     private ServerErrorLog() {
     }
@@ -29,7 +35,7 @@ public final class ServerErrorLog {
             LOG.fine(() -> "request " + info.requestId() + " refused: " + status + " " + problem.code());
             return;
         }
-        String message = "request " + info.requestId() + " " + info.path() + " answered " + status + " "
+        String message = "request " + info.requestId() + " " + loggablePath(info.path()) + " answered " + status + " "
                 + problem.code();
         LogRecord record;
         if (status == 500) {
@@ -40,6 +46,12 @@ public final class ServerErrorLog {
         }
         record.setLoggerName(LOG.getName());
         LOG.log(record);
+    }
+
+    /** The request path with every UUID as {@code {id}}, unprintable characters as {@code ?}, cut at 200. */
+    static String loggablePath(String path) {
+        String safe = UNPRINTABLE.matcher(UUID.matcher(path).replaceAll("{id}")).replaceAll("?");
+        return safe.length() > MAX_PATH ? safe.substring(0, MAX_PATH) + "..." : safe;
     }
 
     /** {@code Type: message <- Type: message ...}, outermost first, at most 8 causes. */

@@ -99,4 +99,15 @@ class ServerErrorLogTest {
         assertThat(BodySizeLimitFilter.isBodyTooLarge(wrapped)).isTrue();
         assertThat(BodySizeLimitFilter.isBodyTooLarge(new RuntimeException("other"))).isFalse();
     }
+
+    @Test
+    void theLoggedPathNamesNoIdInClear() {
+        ServerErrorLog.answered(DomainProblems.internal(Locale.ENGLISH),
+                new RequestInfo("req-7", Locale.ENGLISH, "/api/chats/e7beed3f-e83f-4a42-9b32-45430a02291b/messages"),
+                new IllegalStateException("boom"));
+
+        assertThat(records).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("/api/chats/{id}/messages").doesNotContain("e7beed3f"));
+        assertThat(ServerErrorLog.loggablePath("/a\u0000b/" + "x".repeat(300))).doesNotContain("\u0000").hasSize(203);
+    }
 }
