@@ -30,6 +30,11 @@ import java.util.concurrent.CompletionStage;
  * turns them into exceptions, it adds no Liberty feature ({@code mpRestClient}) to the server, and it
  * runs unchanged in plain JUnit tests against WireMock.
  *
+ * <p>The provider cannot flood us: the request asks for at most {@code max_tokens}
+ * ({@link ChatPrompt}), the response body is read through a {@link BoundedBodyHandler} that stops
+ * at {@link OpenAiDefaults#MAX_RESPONSE_BYTES} (a larger reply is {@code AI_BAD_RESPONSE}), and
+ * a reply longer than a message is cut by {@link GeneratedReply} itself.
+ *
  * <p>The request's own timeout ({@code requestTimeout}) abandons the exchange; inside Liberty the
  * fault-tolerance {@code @Timeout} of {@link OpenAiCalls} answers the caller first. A provider that
  * refuses the request (4xx other than 408/429) is reported once as an {@code ai_provider_rejected}
@@ -64,7 +69,7 @@ public final class ChatCompletionsClient {
             result.completeExceptionally(ChatCompletionsResponses.transportFailure(e));
             return result;
         }
-        http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        http.sendAsync(httpRequest, new BoundedBodyHandler(OpenAiDefaults.MAX_RESPONSE_BYTES))
                 .whenComplete((response, error) -> {
                     try {
                         if (error != null) {
@@ -85,7 +90,7 @@ public final class ChatCompletionsClient {
     }
 
     private HttpRequest httpRequest(GenerationRequest request) {
-        String body = ChatPrompt.body(settings.model(), request, settings.maxHistoryChars()).toString();
+        String body = ChatPrompt.body(settings.model(), request, settings.maxHistoryChars(), settings.maxTokens()).toString();
         HttpRequest.Builder builder = HttpRequest.newBuilder(settings.chatCompletionsUri())
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json")

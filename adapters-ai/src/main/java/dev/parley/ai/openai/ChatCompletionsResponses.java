@@ -26,7 +26,8 @@ import java.util.Optional;
  * never contain the provider's payload or the user's content:
  * <ul>
  * <li>2xx with a first choice whose message has non-blank content: the reply; anything else (empty
- * body, malformed JSON, no choices, empty content): {@code AI_BAD_RESPONSE};</li>
+ * body, malformed JSON, no choices, empty content, a body over
+ * {@link OpenAiDefaults#MAX_RESPONSE_BYTES}): {@code AI_BAD_RESPONSE};</li>
  * <li>429: {@code AI_RATE_LIMITED} with the provider's delay ({@code retry-after-ms} or
  * {@code Retry-After}) as the retry hint;</li>
  * <li>408: {@code AI_PROVIDER_TIMEOUT}; other 4xx: {@link ProviderRejectedException} (not
@@ -67,6 +68,9 @@ final class ChatCompletionsResponses {
     /** The failure for an exchange that produced no response. */
     static ParleyException transportFailure(Throwable error) {
         Throwable cause = unwrap(error);
+        if (cause instanceof ParleyException decided) {
+            return decided; // the body handler's verdict (a body over the limit)
+        }
         if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
             return new ParleyException(ErrorCode.AI_PROVIDER_UNAVAILABLE, "cannot connect to the AI provider", null, cause);
         }

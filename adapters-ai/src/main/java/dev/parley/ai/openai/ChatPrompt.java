@@ -12,7 +12,8 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The body of a chat-completions request: the model, the persona's system prompt first, then the
+ * The body of a chat-completions request: the model, the most tokens the reply may have
+ * ({@code max_tokens}), the persona's system prompt first, then the
  * most recent messages of the chat, oldest first, as {@code user}/{@code assistant} turns. History is
  * bounded by a budget of characters of message content (the system prompt is not counted): older
  * messages are dropped first, and the message being answered is always sent, whatever its length.
@@ -21,13 +22,14 @@ final class ChatPrompt {
     private ChatPrompt() {
     }
 
-    static JsonObject body(String model, GenerationRequest request, int maxHistoryChars) {
+    static JsonObject body(String model, GenerationRequest request, int maxHistoryChars, int maxTokens) {
         JsonArrayBuilder messages = Json.createArrayBuilder()
                 .add(Json.createObjectBuilder().add("role", "system").add("content", request.persona().systemPrompt()));
         for (Message message : window(request, maxHistoryChars)) {
             messages.add(Json.createObjectBuilder().add("role", role(message.role())).add("content", message.content()));
         }
-        return Json.createObjectBuilder().add("model", model).add("messages", messages).build();
+        return Json.createObjectBuilder().add("model", model).add("max_tokens", maxTokens).add("messages", messages)
+                .build();
     }
 
     /** The messages that fit the budget, oldest first, ending with the message being answered. */

@@ -32,6 +32,10 @@ public class OpenAiConfiguration {
     int maxHistoryChars;
 
     @Inject
+    @ConfigProperty(name = "parley.ai.openai.max-tokens", defaultValue = "" + OpenAiDefaults.MAX_TOKENS)
+    int maxTokens;
+
+    @Inject
     @ConfigProperty(name = "parley.ai.attempt-timeout-ms", defaultValue = "" + OpenAiDefaults.ATTEMPT_TIMEOUT_MS)
     long attemptTimeoutMs;
 
@@ -41,7 +45,7 @@ public class OpenAiConfiguration {
 
     /** The endpoint settings; fails with a message naming every missing or wrong key. */
     public OpenAiSettings settings() {
-        return OpenAiSettings.of(baseUrl, apiKey, model, maxHistoryChars);
+        return OpenAiSettings.of(baseUrl, apiKey, model, maxHistoryChars, maxTokens);
     }
 
     /** {@code parley.ai.attempt-timeout-ms}. */

@@ -11,6 +11,13 @@ public final class OpenAiDefaults {
     public static final long ATTEMPT_TIMEOUT_MS = 10_000;
     /** {@code parley.ai.openai.max-history-chars}: characters of chat history sent with a request. */
     public static final int MAX_HISTORY_CHARS = 12_000;
+    /** {@code parley.ai.openai.max-tokens}: the most tokens the provider may write for one reply ({@code max_tokens}). */
+    public static final int MAX_TOKENS = 1024;
+    /**
+     * The largest response body the adapter reads from the provider, in bytes (1 MiB; not a setting):
+     * a larger 2xx answer is {@code AI_BAD_RESPONSE}, a larger error body is cut.
+     */
+    public static final int MAX_RESPONSE_BYTES = 1 << 20;
     /** {@code parley.ai.openai.max-concurrent-calls}: upstream calls in flight at once. */
     public static final int MAX_CONCURRENT_CALLS = 20;
     /** {@code parley.ai.openai.max-queued-calls}: calls waiting for a free slot before being refused. */

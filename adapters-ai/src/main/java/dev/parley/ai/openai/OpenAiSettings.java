@@ -10,17 +10,21 @@ import java.util.Optional;
 /**
  * Where and how the OpenAI-compatible adapter calls the provider: the endpoint's base URL (the
  * adapter posts to {@code {base-url}/v1/chat/completions}), the API key (optional: some compatible
- * servers need none), the model, and how many characters of chat history go with each request.
+ * servers need none), the model, how many characters of chat history go with each request, and the
+ * most tokens the provider may write for one reply ({@code max_tokens}; at least 1).
  *
  * <p>{@link #toString()} never shows the key.
  */
-public record OpenAiSettings(URI baseUrl, Optional<String> apiKey, String model, int maxHistoryChars) {
+public record OpenAiSettings(URI baseUrl, Optional<String> apiKey, String model, int maxHistoryChars, int maxTokens) {
     public OpenAiSettings {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(model, "model");
         if (maxHistoryChars < 1) {
             throw new IllegalArgumentException("parley.ai.openai.max-history-chars must be at least 1, not " + maxHistoryChars);
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("parley.ai.openai.max-tokens must be at least 1, not " + maxTokens);
         }
     }
 
@@ -29,7 +33,7 @@ public record OpenAiSettings(URI baseUrl, Optional<String> apiKey, String model,
      * wrong key (this is the startup error of {@code parley.ai.provider=openai} without an endpoint).
      */
     public static OpenAiSettings of(Optional<String> baseUrl, Optional<String> apiKey, Optional<String> model,
-            int maxHistoryChars) {
+            int maxHistoryChars, int maxTokens) {
         List<String> problems = new ArrayList<>();
         Optional<String> url = baseUrl.map(String::strip).filter(s -> !s.isEmpty());
         Optional<String> modelName = model.map(String::strip).filter(s -> !s.isEmpty());
@@ -45,11 +49,14 @@ public record OpenAiSettings(URI baseUrl, Optional<String> apiKey, String model,
         if (maxHistoryChars < 1) {
             problems.add("parley.ai.openai.max-history-chars must be at least 1, not " + maxHistoryChars);
         }
+        if (maxTokens < 1) {
+            problems.add("parley.ai.openai.max-tokens must be at least 1, not " + maxTokens);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("parley.ai.provider=openai cannot start: " + String.join("; ", problems));
         }
         return new OpenAiSettings(uri, apiKey.map(String::strip).filter(s -> !s.isEmpty()), modelName.get(),
-                maxHistoryChars);
+                maxHistoryChars, maxTokens);
     }
 
     /** {@code {base-url}/v1/chat/completions}. */
@@ -64,7 +71,7 @@ public record OpenAiSettings(URI baseUrl, Optional<String> apiKey, String model,
     @Override
     public String toString() {
         return "OpenAiSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey.isPresent() ? "(set)" : "(none)")
-                + ", model=" + model + ", maxHistoryChars=" + maxHistoryChars + "]";
+                + ", model=" + model + ", maxHistoryChars=" + maxHistoryChars + ", maxTokens=" + maxTokens + "]";
     }
 
     private static URI parse(String text, List<String> problems) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
+import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.persona.Persona;
 import dev.parley.domain.persona.PersonaId;
@@ -50,5 +51,16 @@ class LocalReplyComposerTest {
                 .contains("「你好，教授」");
         String longText = "word ".repeat(100);
         assertThat(composer.compose(ask(CAPTAIN, longText)).content()).contains("…\"").hasSizeLessThan(300);
+    }
+
+    @Test
+    void evenAPersonaWithAnEndlessNameGetsAReplyWithinTheMessageLimit() {
+        Persona verbose = new Persona(new PersonaId(UUID.randomUUID()), "🚀".repeat(Message.MAX_CONTENT_LENGTH), "x",
+                "You are a captain.");
+
+        String reply = composer.compose(ask(verbose, "hello")).content();
+
+        assertThat(reply.codePointCount(0, reply.length())).isEqualTo(Message.MAX_CONTENT_LENGTH);
+        assertThat(reply).endsWith("🚀" + GeneratedReply.CUT_MARK);
     }
 }

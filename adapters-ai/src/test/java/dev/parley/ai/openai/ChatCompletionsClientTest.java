@@ -3,6 +3,7 @@ package dev.parley.ai.openai;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -14,8 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.parley.ai.testing.EndlessProvider;
 import dev.parley.ai.testing.LogCapture;
 import dev.parley.ai.testing.RecordedEvents;
+import dev.parley.domain.chat.Message;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,8 @@ class ChatCompletionsClientTest {
     private static final String KEY = "sk-test-SECRET1234567890abcdefXYZ";
     private static final String MODEL = "gpt-test-mini";
     private static final String PATH = "/v1/chat/completions";
+    private static final int MAX_TOKENS = 333;
+    private static final int MIB = 1024 * 1024;
     private static final String SECRET_CONTENT = "my secret plans for tuesday";
     private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
 
@@ -57,7 +63,7 @@ class ChatCompletionsClientTest {
 
     private ChatCompletionsClient client(Duration requestTimeout) {
         OpenAiSettings settings = OpenAiSettings.of(Optional.of(provider.baseUrl() + "/"), Optional.of(KEY),
-                Optional.of(MODEL), 12_000);
+                Optional.of(MODEL), 12_000, MAX_TOKENS);
         return new ChatCompletionsClient(http, settings, requestTimeout, Clock.fixed(NOW, ZoneOffset.UTC),
                 telemetry);
     }
@@ -105,7 +111,7 @@ class ChatCompletionsClientTest {
         provider.verify(postRequestedFor(urlEqualTo(PATH))
                 .withHeader("Authorization", equalTo("Bearer " + KEY))
                 .withHeader("Content-Type", equalTo("application/json"))
-                .withRequestBody(equalToJson("{\"model\":\"" + MODEL + "\",\"messages\":["
+                .withRequestBody(equalToJson("{\"model\":\"" + MODEL + "\",\"max_tokens\":" + MAX_TOKENS + ",\"messages\":["
                         + "{\"role\":\"system\",\"content\":\"" + question().persona().systemPrompt() + "\"},"
                         + "{\"role\":\"user\",\"content\":\"Hello captain\"},"
                         + "{\"role\":\"assistant\",\"content\":\"Aye, crewmate!\"},"
@@ -115,7 +121,7 @@ class ChatCompletionsClientTest {
     @Test
     void withoutAKeySendsNoAuthorizationHeader() throws Exception {
         stub(okJson(completion("ok")));
-        OpenAiSettings keyless = OpenAiSettings.of(Optional.of(provider.baseUrl()), Optional.empty(), Optional.of(MODEL), 100);
+        OpenAiSettings keyless = OpenAiSettings.of(Optional.of(provider.baseUrl()), Optional.empty(), Optional.of(MODEL), 100, MAX_TOKENS);
         ChatCompletionsClient client = new ChatCompletionsClient(http, keyless, Duration.ofSeconds(10), Clock.systemUTC(),
                 telemetry);
 
@@ -184,7 +190,7 @@ class ChatCompletionsClientTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        OpenAiSettings nowhere = new OpenAiSettings(URI.create("http://127.0.0.1:" + closedPort), Optional.empty(), MODEL, 100);
+        OpenAiSettings nowhere = new OpenAiSettings(URI.create("http://127.0.0.1:" + closedPort), Optional.empty(), MODEL, 100, MAX_TOKENS);
         ChatCompletionsClient client = new ChatCompletionsClient(http, nowhere, Duration.ofSeconds(10), Clock.systemUTC(),
                 telemetry);
 
@@ -219,6 +225,70 @@ class ChatCompletionsClientTest {
         stub(aResponse().withStatus(200));
 
         assertThat(failure(client().complete(question())).code()).isEqualTo(ErrorCode.AI_BAD_RESPONSE);
+    }
+
+    @Test
+    void asksForAtMostTheConfiguredMaxTokens() throws Exception {
+        stub(okJson(completion("short")));
+
+        reply(client().complete(question()));
+
+        provider.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(matchingJsonPath("$.max_tokens", equalTo("333"))));
+    }
+
+    @Test
+    void aReplyBodyAnnouncedOverOneMebibyteIsABadResponse() throws Exception {
+        stub(okJson(completion("x".repeat(2 * MIB))));
+
+        ParleyException e = failure(client().complete(question()));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.AI_BAD_RESPONSE);
+        assertThat(e.getMessage()).contains("over " + MIB + " bytes");
+    }
+
+    @Test
+    void aChunkedReplyBodyOverOneMebibyteIsABadResponse() throws Exception {
+        stub(okJson(completion("x".repeat(2 * MIB))).withChunkedDribbleDelay(64, 200));
+
+        assertThat(failure(client().complete(question())).code()).isEqualTo(ErrorCode.AI_BAD_RESPONSE);
+    }
+
+    @Test
+    void aBodyThatNeverEndsIsABadResponseAndIsNotReadToTheEnd() throws Exception {
+        try (EndlessProvider endless = new EndlessProvider()) {
+            OpenAiSettings settings = OpenAiSettings.of(Optional.of(endless.baseUrl()), Optional.empty(),
+                    Optional.of(MODEL), 100, MAX_TOKENS);
+            ChatCompletionsClient client = new ChatCompletionsClient(http, settings, Duration.ofSeconds(30),
+                    Clock.systemUTC(), telemetry);
+
+            CompletableFuture<GeneratedReply> call = client.complete(question()).toCompletableFuture();
+
+            ParleyException e = failure(call.orTimeout(10, TimeUnit.SECONDS));
+            assertThat(e.code()).isEqualTo(ErrorCode.AI_BAD_RESPONSE);
+            assertThat(endless.awaitStopped(10, TimeUnit.SECONDS)).as("the client closed the connection").isTrue();
+            // what the provider managed to write: the limit, plus what the sockets' buffers took in
+            assertThat(endless.bytesWritten()).isLessThan(64L * MIB);
+        }
+    }
+
+    @Test
+    void aHugeErrorBodyIsCutAndTheStatusStillDecides() throws Exception {
+        stub(aResponse().withStatus(429).withHeader("Retry-After", "4").withBody("y".repeat(2 * MIB)));
+
+        ParleyException e = failure(client().complete(question()));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.AI_RATE_LIMITED);
+        assertThat(e.retryAfter()).contains(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aReplyLongerThanAMessageIsCutToTheMessageLimit() throws Exception {
+        stub(okJson(completion("word ".repeat(200_000)))); // a million characters, still under 1 MiB of body
+
+        String content = reply(client().complete(question())).content();
+
+        assertThat(content.codePointCount(0, content.length())).isLessThanOrEqualTo(Message.MAX_CONTENT_LENGTH);
+        assertThat(content).startsWith("word word").endsWith("word" + GeneratedReply.CUT_MARK);
     }
 
     @Test

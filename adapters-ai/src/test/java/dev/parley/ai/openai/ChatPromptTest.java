@@ -19,9 +19,10 @@ class ChatPromptTest {
     void theSystemPromptComesFirstThenTheHistoryOldestFirstWithItsRoles() {
         GenerationRequest request = aRequest().user("one").assistant("two").asking("three");
 
-        JsonObject body = ChatPrompt.body("m", request, 1_000);
+        JsonObject body = ChatPrompt.body("m", request, 1_000, 300);
 
         assertThat(body.getString("model")).isEqualTo("m");
+        assertThat(body.getInt("max_tokens")).isEqualTo(300);
         assertThat(body.getJsonArray("messages").getValuesAs(JsonObject.class))
                 .extracting(m -> m.getString("role") + ":" + m.getString("content"))
                 .containsExactly("system:" + request.persona().systemPrompt(), "user:one", "assistant:two", "user:three");

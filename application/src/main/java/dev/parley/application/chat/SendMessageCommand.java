@@ -2,6 +2,7 @@ package dev.parley.application.chat;
 
 import dev.parley.application.common.Require;
 import dev.parley.domain.chat.ChatId;
+import dev.parley.domain.chat.Message;
 import dev.parley.domain.text.TextPolicy;
 import dev.parley.domain.user.UserId;
 import java.util.Optional;
@@ -15,7 +16,8 @@ import java.util.Optional;
  */
 public record SendMessageCommand(UserId caller, ChatId chatId, String content, Optional<String> idempotencyKey,
         String requestId) {
-    public static final int MAX_CONTENT_LENGTH = 4000;
+    /** The message limit ({@link Message#MAX_CONTENT_LENGTH}), which replies obey too. */
+    public static final int MAX_CONTENT_LENGTH = Message.MAX_CONTENT_LENGTH;
     public static final int MAX_KEY_LENGTH = 255;
 
     public SendMessageCommand {

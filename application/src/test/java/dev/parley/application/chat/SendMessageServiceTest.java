@@ -22,6 +22,7 @@ import dev.parley.domain.chat.MessageStatus;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
+import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.persona.Persona;
 import dev.parley.domain.persona.PersonaId;
 import dev.parley.domain.persona.Personas;
@@ -322,6 +323,20 @@ class SendMessageServiceTest {
                         e -> assertThat(e.reason()).isEqualTo(ValidationException.Reason.REQUIRED));
         assertThat(new SendMessageCommand(ALICE, chat.id(), "好".repeat(SendMessageCommand.MAX_CONTENT_LENGTH),
                 Optional.empty()).content()).hasSize(SendMessageCommand.MAX_CONTENT_LENGTH);
+    }
+
+    @Test
+    void aReplyLongerThanAMessageIsStoredCutNotRetriedAndChargedOnce() {
+        String longest = "好".repeat(Message.MAX_CONTENT_LENGTH); // the scripted reply is "re: " + this
+
+        ChatTurn turn = sendAndSettle(say(ALICE, chat.id(), longest, "k1")).join();
+
+        String stored = conversations.all().get(1).content();
+        assertThat(stored).isEqualTo(turn.assistantMessage().content())
+                .isEqualTo("re: " + "好".repeat(Message.MAX_CONTENT_LENGTH - 5) + GeneratedReply.CUT_MARK);
+        assertThat(turn.retryMeta().attempts()).isEqualTo(1);
+        assertThat(turn.tokensCharged()).isEqualTo(1);
+        assertThat(wallet.charges()).isEqualTo(1);
     }
 
     @Test

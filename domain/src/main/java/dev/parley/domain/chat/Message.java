@@ -9,10 +9,17 @@ import java.util.Optional;
  * One message of a chat. A user message may carry the client's idempotency key; an assistant
  * message names the user message it answers ({@code replyTo}). A failed user message remembers the
  * code of its last failure.
+ *
+ * <p>Content is at most {@value #MAX_CONTENT_LENGTH} code points, whoever wrote it: a user's message
+ * beyond it is refused, a provider's reply beyond it is cut ({@code GeneratedReply}). Rows stored
+ * before the limit existed are not checked again here.
  */
 public record Message(MessageId id, ChatId chatId, MessageRole role, String content, MessageStatus status,
         Optional<String> idempotencyKey, Optional<MessageId> replyTo, Optional<ErrorCode> errorCode,
         Instant createdAt) {
+    /** The longest content of a message, user's or assistant's, in code points. */
+    public static final int MAX_CONTENT_LENGTH = 4000;
+
     public Message {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(chatId, "chatId");
