@@ -1,6 +1,7 @@
 package dev.parley.domain.generation;
 
 import dev.parley.domain.chat.Message;
+import dev.parley.domain.text.TextPolicy;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,10 @@ import java.util.Objects;
  * points, never between the two halves of a surrogate pair. Every provider's reply passes through
  * this constructor, so none can exceed the limit.
  *
+ * <p>It is also clean text ({@link TextPolicy}): NUL and other control characters (tab, CR and LF
+ * excepted) and unpaired surrogates that a provider sent are dropped, since PostgreSQL cannot store
+ * NUL and UTF-8 cannot encode a lone surrogate; a reply is never refused for them.
+ *
  * <p>Why cut rather than fail: the length of a reply is the model's choice, not a fault of the
  * provider; failing it as {@code AI_BAD_RESPONSE} would retry (and pay for) the same long answer,
  * count against the chat's breaker, and leave the user with nothing.
@@ -24,7 +29,7 @@ public record GeneratedReply(String content, String model) {
     public GeneratedReply {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(model, "model");
-        content = withinLimit(content);
+        content = withinLimit(TextPolicy.cleaned(content, TextPolicy.Lines.MULTI_LINE));
     }
 
     private static String withinLimit(String text) {

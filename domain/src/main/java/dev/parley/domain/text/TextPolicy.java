@@ -38,6 +38,27 @@ public final class TextPolicy {
         return true;
     }
 
+    /**
+     * {@code text} made clean by dropping what {@link #isClean} refuses: forbidden control characters
+     * and unpaired surrogates. For text Parley did not write and cannot refuse to the user, such as a
+     * provider's reply; the same text when it is already clean.
+     */
+    public static String cleaned(String text, Lines lines) {
+        if (isClean(text, lines)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else if (!Character.isSurrogate(c) && !isForbiddenControl(c, lines)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** Whether {@code value} is {@code min}–{@code max} printable ASCII characters (U+0020–U+007E). */
     public static boolean isPrintableAscii(String value, int min, int max) {
         if (value.length() < min || value.length() > max) {

@@ -56,4 +56,11 @@ class GeneratedReplyTest {
     void theModelIsKept() {
         assertThat(new GeneratedReply("c".repeat(MAX_CONTENT_LENGTH * 3), "gpt-x").model()).isEqualTo("gpt-x");
     }
+
+    @Test
+    void controlCharactersAndLoneSurrogatesAProviderSentAreDropped() {
+        GeneratedReply reply = new GeneratedReply("Aye\u0000, crew\u0007mate!\tAll\r\nclear \uD83D\uDE80 \uD800end", "m");
+
+        assertThat(reply.content()).isEqualTo("Aye, crewmate!\tAll\r\nclear \uD83D\uDE80 end");
+    }
 }
