@@ -136,6 +136,30 @@ public final class PgBouncer implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code PAUSE postgres} on the admin console: returns once PgBouncer has released its server
+     * connections; from then on every client query waits (until {@link #resume()}), although
+     * PgBouncer still accepts connections. What a database that stops answering looks like.
+     */
+    public void pause() {
+        admin("PAUSE postgres");
+    }
+
+    /** {@code RESUME postgres}: the waiting queries run. */
+    public void resume() {
+        admin("RESUME postgres");
+    }
+
+    private void admin(String command) {
+        // the console speaks the simple query protocol only; admin_users = postgres (see writeConfig)
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port
+                + "/pgbouncer?preferQueryMode=simple&connectTimeout=5", "postgres", "")) {
+            c.createStatement().execute(command);
+        } catch (SQLException e) {
+            throw new IllegalStateException(command + " failed on pgbouncer " + port, e);
+        }
+    }
+
     /** Whether something accepts TCP connections on the port. */
     public boolean accepts() {
         try (Socket s = new Socket()) {

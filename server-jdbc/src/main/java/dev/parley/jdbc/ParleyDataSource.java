@@ -127,7 +127,7 @@ public class ParleyDataSource implements DataSource {
             protect(ds);
         }
         PoolerReport report = new PoolerReport(pooler, mode, source, setting, ds.getPrepareThreshold(),
-                ds.getPreparedStatementCacheQueries(), isEmbedded());
+                ds.getPreparedStatementCacheQueries(), usesEmbeddedDatabase());
         poolerReport = report;
         LOG.info(report::toJson);
         return ds;
@@ -147,7 +147,7 @@ public class ParleyDataSource implements DataSource {
 
     private PGSimpleDataSource pgjdbcDataSource() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        if (isEmbedded()) {
+        if (usesEmbeddedDatabase()) {
             EmbeddedDatabase db = EmbeddedDatabase.at(Path.of(embeddedDataDirectory), embeddedPort);
             ds.setURL(db.jdbcUrl());
             ds.setUser(db.user());
@@ -180,7 +180,7 @@ public class ParleyDataSource implements DataSource {
     }
 
     /** True when no external database is configured and the embedded one is asked for. */
-    public boolean isEmbedded() {
+    public boolean usesEmbeddedDatabase() {
         return isBlank(url) && embedded;
     }
 
@@ -247,20 +247,16 @@ public class ParleyDataSource implements DataSource {
         return pgbouncerDisableCache;
     }
 
-    /** {@code true} to start the embedded database when no {@code url} is set ({@code parley.db.embedded}). */
-    public void setEmbedded(String value) {
-        String v = value == null ? "" : value.trim();
-        if (v.isEmpty() || v.startsWith("${") || v.equalsIgnoreCase("false")) {
-            this.embedded = false;
-        } else if (v.equalsIgnoreCase("true")) {
-            this.embedded = true;
-        } else {
-            throw new IllegalArgumentException("parley.db.embedded must be true or false: " + value);
-        }
+    /**
+     * {@code true} to start the embedded database when no {@code url} is set ({@code parley.db.embedded}).
+     * A boolean property: Liberty converts {@code "true"}/{@code "false"} before it calls the setter.
+     */
+    public void setEmbedded(boolean embedded) {
+        this.embedded = embedded;
     }
 
-    public String getEmbedded() {
-        return Boolean.toString(embedded);
+    public boolean getEmbedded() {
+        return embedded;
     }
 
     /** Opening a connection (TCP connect, login, a cancel request), in ms ({@code parley.db.connect-timeout-ms}). */

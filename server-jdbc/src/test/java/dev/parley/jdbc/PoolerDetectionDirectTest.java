@@ -54,7 +54,7 @@ class PoolerDetectionDirectTest {
 
     private ParleyDataSource direct(String setting) {
         ParleyDataSource ds = new ParleyDataSource();
-        ds.setEmbedded("true");
+        ds.setEmbedded(true);
         ds.setEmbeddedDataDirectory(tmp.resolve("pg").toString());
         ds.setPassword("s3cret-never-logged");
         ds.setPgbouncerDisableCache(setting);

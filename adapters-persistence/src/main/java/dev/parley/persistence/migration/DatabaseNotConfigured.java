@@ -22,13 +22,15 @@ public final class DatabaseNotConfigured extends IllegalStateException {
 
     /** The not-configured refusal somewhere in {@code failure}'s cause chain, as this exception. */
     public static Optional<DatabaseNotConfigured> in(Throwable failure) {
+        // the deepest one is the data source's own; Liberty's wrappers add "DSRA0010E: SQL State = ..."
+        SQLException refusal = null;
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
             if (t instanceof SQLException sql && STATE.equals(sql.getSQLState())) {
-                return Optional.of(new DatabaseNotConfigured(sql.getMessage()));
+                refusal = sql;
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(refusal).map(sql -> new DatabaseNotConfigured(sql.getMessage()));
     }
 
     @Override

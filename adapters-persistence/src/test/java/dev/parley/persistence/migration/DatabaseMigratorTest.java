@@ -48,7 +48,8 @@ class DatabaseMigratorTest {
     @Test
     void aDataSourceWithoutADatabaseStopsTheStartWithItsOwnMessageOnly() {
         SQLException refused = new SQLNonTransientException("Parley cannot start: set parley.db.url", "F0000");
-        RuntimeException flyway = new IllegalStateException("Unable to obtain connection", new RuntimeException(refused));
+        SQLException liberty = new SQLException(refused.getMessage() + " DSRA0010E: SQL State = F0000", "F0000", refused);
+        RuntimeException flyway = new IllegalStateException("Unable to obtain connection", new RuntimeException(liberty));
 
         assertThat(DatabaseNotConfigured.in(flyway)).hasValueSatisfying(e -> {
             assertThat(e).hasMessage("Parley cannot start: set parley.db.url").hasNoCause();
