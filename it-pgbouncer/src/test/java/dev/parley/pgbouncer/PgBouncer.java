@@ -2,11 +2,14 @@ package dev.parley.pgbouncer;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -133,6 +136,66 @@ public final class PgBouncer implements AutoCloseable {
         });
         if (!Poll.until(READY_TIMEOUT, () -> !accepts())) {
             fail("pgbouncer on port " + port + " did not stop");
+        }
+    }
+
+    /**
+     * {@code PAUSE postgres} on the admin console: returns once PgBouncer has released its server
+     * connections; from then on every client query waits (until {@link #resume()}), although
+     * PgBouncer still accepts connections. What a database that stops answering looks like.
+     */
+    public void pause() {
+        admin("PAUSE postgres");
+    }
+
+    /** {@code RESUME postgres}: the waiting queries run. */
+    public void resume() {
+        admin("RESUME postgres");
+    }
+
+    /**
+     * Runs {@code command} on the admin console ({@code admin_users = postgres}, trust). By hand over
+     * the wire protocol: pgjdbc's login sends {@code SET} statements the console refuses.
+     */
+    private void admin(String command) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(30_000);
+            // one write per message: PgBouncer wants the startup packet whole in one read
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(socket.getOutputStream()));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] startup = "user\0postgres\0database\0pgbouncer\0\0".getBytes(StandardCharsets.US_ASCII);
+            out.writeInt(8 + startup.length);
+            out.writeInt(196_608); // protocol 3.0
+            out.write(startup);
+            out.flush();
+            untilReady(in, "login");
+            byte[] query = (command + "\0").getBytes(StandardCharsets.US_ASCII);
+            out.writeByte('Q');
+            out.writeInt(4 + query.length);
+            out.write(query);
+            out.flush();
+            untilReady(in, command);
+            out.writeByte('X');
+            out.writeInt(4);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(command + " failed on pgbouncer " + port, e);
+        }
+    }
+
+    /** Reads messages up to ReadyForQuery; an ErrorResponse fails with its text. */
+    private static void untilReady(DataInputStream in, String what) throws IOException {
+        while (true) {
+            int type = in.readUnsignedByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            if (type == 'E') {
+                throw new IllegalStateException(what + ": " + new String(body, StandardCharsets.US_ASCII).replace('\0', ' '));
+            }
+            if (type == 'Z') {
+                return;
+            }
         }
     }
 

@@ -54,6 +54,7 @@ class PoolerDetectionDirectTest {
 
     private ParleyDataSource direct(String setting) {
         ParleyDataSource ds = new ParleyDataSource();
+        ds.setEmbedded(true);
         ds.setEmbeddedDataDirectory(tmp.resolve("pg").toString());
         ds.setPassword("s3cret-never-logged");
         ds.setPgbouncerDisableCache(setting);
@@ -107,10 +108,12 @@ class PoolerDetectionDirectTest {
 
     @Test
     void anUnreachableDatabaseFailsTheConnectionAndIsProbedAgainLater() throws Exception {
-        int port = EmbeddedDatabase.at(tmp.resolve("pg"), 0).port();
+        EmbeddedDatabase db = EmbeddedDatabase.at(tmp.resolve("pg"), 0);
+        int port = db.port();
         ParleyDataSource ds = new ParleyDataSource();
-        ds.setURL("jdbc:postgresql://127.0.0.1:1/postgres");
-        ds.setUser("postgres");
+        ds.setURL("jdbc:postgresql://127.0.0.1:1/parley");
+        ds.setUser(db.user());
+        ds.setPassword(db.password());
         ds.setLoginTimeout(2);
         try {
             ds.getConnection().close();
@@ -121,7 +124,7 @@ class PoolerDetectionDirectTest {
         assertThat(ds.poolerReport()).isNull();
         assertThat(events()).isEmpty();
 
-        ds.setURL("jdbc:postgresql://127.0.0.1:" + port + "/postgres");
+        ds.setURL("jdbc:postgresql://127.0.0.1:" + port + "/parley");
         try (Connection c = ds.getConnection()) {
             assertThat(c.isValid(2)).isTrue();
         }

@@ -12,8 +12,13 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Brings the schema up to date with Flyway when the application starts, before it serves a
- * request. The migrations live in {@code db/migration} of this module. {@link #completed()} says
+ * request; a failure stops the application's start. The migrations live in {@code db/migration} of
+ * this module and run as the connection's user in its current schema. {@link #completed()} says
  * whether that has happened (the startup health check reports it).
+ *
+ * <p>When the data source says that no database is configured (it has logged the one line naming
+ * the setting), the start fails with {@link DatabaseNotConfigured}, which carries no stack trace and
+ * no cause, instead of Flyway's exception chain.
  */
 @ApplicationScoped
 public class DatabaseMigrator {
@@ -25,7 +30,12 @@ public class DatabaseMigrator {
     private volatile MigrateResult completed;
 
     void migrateOnStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        MigrateResult result = migrate(dataSource);
+        MigrateResult result;
+        try {
+            result = migrate(dataSource);
+        } catch (RuntimeException e) {
+            throw DatabaseNotConfigured.in(e).map(RuntimeException.class::cast).orElse(e);
+        }
         completed = result;
         LOG.info(() -> "{\"event\":\"db_migrated\",\"migrationsExecuted\":" + result.migrationsExecuted
                 + ",\"schemaVersion\":\"" + result.targetSchemaVersion + "\"}");

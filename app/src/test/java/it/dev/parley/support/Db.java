@@ -1,5 +1,10 @@
 package it.dev.parley.support;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 /** Direct access to the deployed service's database, to check what it really stored. */
@@ -16,10 +22,25 @@ public final class Db {
     private Db() {
     }
 
+    /**
+     * Connects as the service itself: the role {@code parley} of the IT server's embedded database,
+     * with the password generated for it, read from the data directory's credentials file
+     * ({@code parley.it.db.credentials}); {@code parley.it.db.user}/{@code .password} override them.
+     */
     private static Connection connect() throws SQLException {
-        String url = System.getProperty("parley.it.db.url", "jdbc:postgresql://localhost:55432/postgres");
-        return DriverManager.getConnection(url, System.getProperty("parley.it.db.user", "postgres"),
-                System.getProperty("parley.it.db.password", ""));
+        String url = System.getProperty("parley.it.db.url", "jdbc:postgresql://localhost:55432/parley");
+        Properties credentials = new Properties();
+        String file = System.getProperty("parley.it.db.credentials");
+        if (file != null && Files.exists(Path.of(file))) {
+            try (Reader in = Files.newBufferedReader(Path.of(file))) {
+                credentials.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return DriverManager.getConnection(url,
+                System.getProperty("parley.it.db.user", credentials.getProperty("user", "parley")),
+                System.getProperty("parley.it.db.password", credentials.getProperty("password", "")));
     }
 
     /** Runs a query; string arguments that look like UUIDs are bound as UUIDs. */

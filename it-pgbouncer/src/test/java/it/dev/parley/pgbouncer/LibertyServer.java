@@ -41,6 +41,18 @@ final class LibertyServer implements AutoCloseable {
         return server;
     }
 
+    /** Starts the server with {@code environment} added and returns at once, whatever the application does. */
+    static LibertyServer launch(Map<String, String> environment) {
+        LibertyServer server = new LibertyServer();
+        server.run(List.of("start", NAME), environment);
+        return server;
+    }
+
+    /** The HTTP status of GET {@code path}, or -1 when nothing answers. */
+    int statusOf(String path) {
+        return status(path);
+    }
+
     String baseUrl() {
         return "http://localhost:" + port;
     }
@@ -74,6 +86,8 @@ final class LibertyServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT);
         pb.environment().remove("PGBOUNCER_DISABLE_CACHE");
         pb.environment().remove("PARLEY_DB_PGBOUNCER_DISABLE_CACHE");
+        pb.environment().remove("PARLEY_DB_URL");
+        pb.environment().remove("PARLEY_DB_EMBEDDED");
         pb.environment().putAll(environment);
         try {
             Process p = pb.start();

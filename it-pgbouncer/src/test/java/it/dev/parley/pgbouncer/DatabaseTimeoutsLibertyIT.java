@@ -1,0 +1,164 @@
+package it.dev.parley.pgbouncer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.pgbouncer.Databases;
+import dev.parley.pgbouncer.PgBouncer;
+import dev.parley.pgbouncer.Poll;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A database that stops answering, end to end: the WAR on Liberty with the production timeouts of
+ * server.xml (connect 5 s, query 5 s, socket 10 s, pool wait 5 s), behind a real PgBouncer in
+ * transaction mode that is put in {@code PAUSE} (it keeps accepting connections and queries but
+ * answers none) for longer than all of them. Every request must end within the request's deadline
+ * (25 s) as 503 {@code DATABASE_UNAVAILABLE}, and after {@code RESUME} the service answers again.
+ */
+class DatabaseTimeoutsLibertyIT {
+    private static final String CAPTAIN_MIRA = "00000000-0000-4000-8000-00000000a001";
+    private static final Duration DEADLINE = Duration.ofSeconds(25);
+    private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+    private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
+
+    private static PgBouncer bouncer;
+    private static LibertyServer server;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** What one request ended with, and how long it took. */
+    private record Outcome(int status, String contentType, String retryAfter, String code, long millis) {
+    }
+
+    @BeforeAll
+    static void startDatabaseBouncerAndServer() {
+        Databases.postgres();
+        Databases.execute("update users set token_balance = 1000000 where id = '00000000-0000-4000-8000-000000000001'");
+        bouncer = PgBouncer.start("timeouts", PgBouncer.Mode.TRANSACTION, 3, Databases.postgres().getPort());
+        server = LibertyServer.start(Map.of(
+                "PARLEY_DB_URL", bouncer.jdbcUrl(),
+                "PARLEY_DB_USER", "postgres",
+                "PARLEY_HTTP_PORT", Integer.toString(Integer.getInteger("parley.pgb.http.port", 9181))));
+    }
+
+    @AfterAll
+    static void stopAll() {
+        if (bouncer != null) {
+            try {
+                bouncer.resume();
+            } catch (RuntimeException alreadyRunning) {
+                // RESUME of a running pooler is an error; nothing to undo then
+            }
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (bouncer != null) {
+            bouncer.close();
+        }
+    }
+
+    @Test
+    void whilePgBouncerIsPausedEverySendEndsWithin25sAs503DatabaseUnavailableAndAfterResumeASendSucceeds()
+            throws Exception {
+        List<String> chats = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            chats.add(newChat());
+        }
+        String chat = chats.get(0);
+        assertThat(send(chat, "before the pause").status()).isEqualTo(201);
+
+        bouncer.pause();
+        List<Outcome> outcomes = new ArrayList<>();
+        long pausedAt = System.nanoTime();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Outcome>> running = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String content = "while paused " + i;
+                String mine = chats.get(i);
+                running.add(clients.submit(() -> send(mine, content)));
+            }
+            for (Future<Outcome> f : running) {
+                outcomes.add(f.get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long pausedForMillis = (System.nanoTime() - pausedAt) / 1_000_000;
+        bouncer.resume();
+
+        System.out.printf("paused for %d ms; outcomes: %s%n", pausedForMillis, outcomes);
+        assertThat(pausedForMillis).as("the pause outlasted every timeout").isGreaterThan(10_000);
+        assertThat(outcomes).hasSize(8).allSatisfy(o -> {
+            assertThat(o.status()).isEqualTo(503);
+            assertThat(o.code()).isEqualTo("DATABASE_UNAVAILABLE");
+            assertThat(o.contentType()).startsWith("application/problem+json");
+            assertThat(o.retryAfter()).isEqualTo("2");
+            assertThat(o.millis()).as("within the request's deadline").isLessThan(DEADLINE.toMillis());
+        });
+
+        List<Outcome> afterResume = new ArrayList<>();
+        boolean recovered = Poll.until(Duration.ofSeconds(30), () -> {
+            Outcome o = send(chat, "after the pause " + UUID.randomUUID());
+            afterResume.add(o);
+            return o.status() == 201;
+        });
+        assertThat(recovered).as("a send succeeds after RESUME: %s", afterResume).isTrue();
+        assertThat(afterResume).as("at once: no stale connection is handed out").hasSize(1);
+    }
+
+    private String newChat() {
+        HttpResponse<String> r = post("/api/chats", "{\"personaId\":\"" + CAPTAIN_MIRA + "\"}", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        Matcher m = ID.matcher(r.body());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private Outcome send(String chat, String content) {
+        long start = System.nanoTime();
+        HttpResponse<String> r = post("/api/chats/" + chat + "/messages", "{\"content\":\"" + content + "\"}",
+                "k-" + UUID.randomUUID());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        Matcher m = CODE.matcher(r.body());
+        return new Outcome(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
+                r.headers().firstValue("Retry-After").orElse(""), m.find() ? m.group(1) : "", millis);
+    }
+
+    private HttpResponse<String> post(String path, String json, String idempotencyKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                // far beyond the deadline: a hung request shows as a long duration, not as this timeout
+                .timeout(Duration.ofSeconds(90))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
