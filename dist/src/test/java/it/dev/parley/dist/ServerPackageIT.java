@@ -2,6 +2,7 @@ package it.dev.parley.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -10,11 +11,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -40,8 +44,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The deployable, used as an operator would: {@code target/parley-server.zip} unpacked into an empty
  * directory, started with {@code bin/server start parley} and environment variables only (an empty
- * PostgreSQL database with its own role, the local AI provider, a free HTTP port), then a chat, two
- * messages, the rows in the database, and {@code bin/server stop parley}.
+ * PostgreSQL database with its own role, an OpenAI-compatible provider faked at the HTTP boundary, a
+ * free HTTP port), then a chat, messages, the rows in the database, and {@code bin/server stop parley}.
+ * The production defaults are in force: the debug header is ignored, and a provider failure is
+ * retried after the default 1 s backoff.
  */
 class ServerPackageIT {
     private static final String PASSWORD = "s3cret-" + UUID.randomUUID();
@@ -49,6 +55,9 @@ class ServerPackageIT {
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private static EmbeddedPostgres postgres;
+    /** The fake provider: answers every call, except that it fails the first call about "Retry me". */
+    private static HttpServer provider;
+    private static final AtomicInteger RETRY_ME_CALLS = new AtomicInteger();
     private static Path wlp;
     private static int port;
 
@@ -66,10 +75,26 @@ class ServerPackageIT {
             s.execute("create database parley owner parley");
         }
         port = freePort();
+        provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        provider.createContext("/v1/chat/completions", exchange -> {
+            String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            boolean fail = request.contains("Retry me") && RETRY_ME_CALLS.incrementAndGet() == 1;
+            byte[] body = (fail ? "{\"error\":{\"message\":\"overloaded\"}}"
+                    : "{\"model\":\"gpt-package\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                            + "\"content\":\"Aye, from the packaged server!\"}}]}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        provider.start();
     }
 
     @AfterAll
     static void stopDatabase() throws IOException {
+        if (provider != null) {
+            provider.stop(0);
+        }
         if (postgres != null) {
             postgres.close();
         }
@@ -102,16 +127,24 @@ class ServerPackageIT {
                     Map.of("Idempotency-Key", "package-1"));
             assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
             assertThat(json(first.body()).asJsonObject().getJsonObject("assistantMessage").getString("content"))
-                    .contains("Hello from the package");
+                    .isEqualTo("Aye, from the packaged server!");
 
             HttpResponse<String> forced = post("/api/chats/" + chatId + "/messages", "{\"content\":\"Fail me if you can\"}",
                     Map.of("Idempotency-Key", "package-2", "X-Debug-Force-Error", "unavailable"));
             assertThat(forced.statusCode()).as("debug faults are off in production: " + forced.body()).isEqualTo(201);
             assertThat(json(forced.body()).asJsonObject().getJsonObject("retryMeta").getInt("attempts")).isEqualTo(1);
 
-            assertThat(scalar("select count(*) from messages where chat_id = ?::uuid", chatId)).isEqualTo(4);
+            HttpResponse<String> retried = post("/api/chats/" + chatId + "/messages", "{\"content\":\"Retry me\"}",
+                    Map.of("Idempotency-Key", "package-3"));
+            assertThat(retried.statusCode()).as(retried.body()).isEqualTo(201);
+            JsonObject meta = json(retried.body()).asJsonObject().getJsonObject("retryMeta");
+            assertThat(meta.getInt("attempts")).as("one provider failure, then the reply: " + meta).isEqualTo(2);
+            assertThat(meta.getJsonArray("backoffMs").getJsonNumber(0).longValue())
+                    .as("the production backoff (1 s), not a test timing: " + meta).isEqualTo(1000);
+
+            assertThat(scalar("select count(*) from messages where chat_id = ?::uuid", chatId)).isEqualTo(6);
             assertThat(scalar("select count(*) from messages where chat_id = ?::uuid and role = 'ASSISTANT'", chatId))
-                    .isEqualTo(2);
+                    .isEqualTo(3);
             assertThat(scalar("select count(*) from flyway_schema_history where not success", null)).isZero();
             assertThat(scalar("select count(*) from pg_tables where tablename = 'messages' and tableowner = 'parley'", null))
                     .as("the schema was created by the configured role").isEqualTo(1);
@@ -135,7 +168,10 @@ class ServerPackageIT {
         env.put("PARLEY_DB_URL", "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/parley");
         env.put("PARLEY_DB_USER", "parley");
         env.put("PARLEY_DB_PASSWORD", PASSWORD);
-        env.put("PARLEY_AI_PROVIDER", "local");
+        env.put("PARLEY_AI_PROVIDER", "openai");
+        env.put("PARLEY_AI_OPENAI_BASE_URL", "http://127.0.0.1:" + provider.getAddress().getPort());
+        env.put("PARLEY_AI_OPENAI_API_KEY", "sk-package-test-0123456789");
+        env.put("PARLEY_AI_OPENAI_MODEL", "gpt-package");
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
