@@ -15,7 +15,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class DatabaseMigratorTest {
 
     @Test
-    void theMigrationsRunAsARoleThatIsNoSuperuserAndOwnsOnlyItsSchema() throws SQLException {
+    void theMigrationsRunAsARoleThatIsNoSuperuserAndOwnsOnlyItsSchema() throws SQLException, java.io.IOException {
         // the embedded database's layout (server-jdbc EmbeddedSetup): a role owning one schema of a database
         PGSimpleDataSource superuser = (PGSimpleDataSource) PostgresFixture.dataSource();
         try (Connection c = superuser.getConnection(); Statement s = c.createStatement()) {
@@ -34,7 +34,8 @@ class DatabaseMigratorTest {
 
         MigrateResult result = DatabaseMigrator.migrate(inMigrated);
 
-        assertThat(result.migrationsExecuted).isEqualTo(2);
+        assertThat(result.migrationsExecuted).as("every migration of src/main/resources/db/migration")
+                .isEqualTo(migrationScripts());
         try (Connection c = inMigrated.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select string_agg(distinct schemaname || ':' || tableowner, ','),"
                         + " (select count(*) from app.personas) from pg_tables where tablename in"
@@ -56,5 +57,12 @@ class DatabaseMigratorTest {
             assertThat(e.getStackTrace()).isEmpty();
         });
         assertThat(DatabaseNotConfigured.in(new IllegalStateException(new SQLException("refused", "08001")))).isEmpty();
+    }
+
+    /** The versioned migrations this module ships (the test runs in the module's directory). */
+    private static int migrationScripts() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+            return (int) files.filter(f -> f.getFileName().toString().matches("V.+__.+\\.sql")).count();
+        }
     }
 }
