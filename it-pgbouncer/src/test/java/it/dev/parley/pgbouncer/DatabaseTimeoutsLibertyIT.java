@@ -5,11 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.pgbouncer.Databases;
 import dev.parley.pgbouncer.PgBouncer;
 import dev.parley.pgbouncer.Poll;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,15 +26,10 @@ import org.junit.jupiter.api.Test;
  * (25 s) as 503 {@code DATABASE_UNAVAILABLE}, and after {@code RESUME} the service answers again.
  */
 class DatabaseTimeoutsLibertyIT {
-    private static final String CAPTAIN_MIRA = "00000000-0000-4000-8000-00000000a001";
     private static final Duration DEADLINE = Duration.ofSeconds(25);
-    private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
-    private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
 
     private static PgBouncer bouncer;
     private static LibertyServer server;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** What one request ended with, and how long it took. */
     private record Outcome(int status, String contentType, String retryAfter, String code, long millis) {
@@ -80,7 +68,7 @@ class DatabaseTimeoutsLibertyIT {
             throws Exception {
         List<String> chats = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            chats.add(newChat());
+            chats.add(server.newChat());
         }
         String chat = chats.get(0);
         assertThat(send(chat, "before the pause").status()).isEqualTo(201);
@@ -125,40 +113,15 @@ class DatabaseTimeoutsLibertyIT {
         assertThat(afterResume).as("at once: no stale connection is handed out").hasSize(1);
     }
 
-    private String newChat() {
-        HttpResponse<String> r = post("/api/chats", "{\"personaId\":\"" + CAPTAIN_MIRA + "\"}", null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        Matcher m = ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
-    }
 
     private Outcome send(String chat, String content) {
         long start = System.nanoTime();
-        HttpResponse<String> r = post("/api/chats/" + chat + "/messages", "{\"content\":\"" + content + "\"}",
-                "k-" + UUID.randomUUID());
+        // far beyond the deadline: a hung request shows as a long duration, not as this timeout
+        HttpResponse<String> r = server.post("/api/chats/" + chat + "/messages", "{\"content\":\"" + content + "\"}",
+                "k-" + UUID.randomUUID(), Duration.ofSeconds(90));
         long millis = (System.nanoTime() - start) / 1_000_000;
-        Matcher m = CODE.matcher(r.body());
         return new Outcome(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
-                r.headers().firstValue("Retry-After").orElse(""), m.find() ? m.group(1) : "", millis);
+                r.headers().firstValue("Retry-After").orElse(""), LibertyServer.code(r), millis);
     }
 
-    private HttpResponse<String> post(String path, String json, String idempotencyKey) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                // far beyond the deadline: a hung request shows as a long duration, not as this timeout
-                .timeout(Duration.ofSeconds(90))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (idempotencyKey != null) {
-            request.header("Idempotency-Key", idempotencyKey);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -15,14 +15,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The Liberty server {@code parley-pgb} the build created (the adapters-rest WAR and the root
- * server.xml), started by the test with the environment it chooses, so that PostgreSQL and
- * PgBouncer are up before it.
+ * The Liberty server {@code parley-pgb} the build created (the app WAR and the root server.xml),
+ * started by the test with the environment it chooses, so that PostgreSQL and PgBouncer are up
+ * before it; and the few API calls the tests make against it (over HTTP/1.1).
  */
 final class LibertyServer implements AutoCloseable {
     private static final String NAME = "parley-pgb";
+    private static final String CAPTAIN_MIRA = "00000000-0000-4000-8000-00000000a001";
+    private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
+    private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
     private final Path wlp = Path.of(System.getProperty("parley.pgb.wlp.home", "target/liberty/wlp"));
     private final int port = Integer.getInteger("parley.pgb.http.port", 9181);
     private final HttpClient http = HttpClient.newBuilder()
@@ -55,6 +60,45 @@ final class LibertyServer implements AutoCloseable {
 
     String baseUrl() {
         return "http://localhost:" + port;
+    }
+
+    /** Starts a chat with Captain Mira and returns its id. */
+    String newChat() {
+        HttpResponse<String> r = post("/api/chats", "{\"personaId\":\"" + CAPTAIN_MIRA + "\"}", null,
+                Duration.ofSeconds(60));
+        Matcher m = ID.matcher(r.body());
+        if (r.statusCode() != 201 || !m.find()) {
+            fail("no chat: " + r.statusCode() + " " + r.body());
+        }
+        return m.group(1);
+    }
+
+    /**
+     * POSTs {@code json} to {@code path}, with an {@code Idempotency-Key} when one is given; a request
+     * still unanswered after {@code timeout} fails.
+     */
+    HttpResponse<String> post(String path, String json, String idempotencyKey, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The {@code code} of a problem body, or "" when there is none. */
+    static String code(HttpResponse<String> response) {
+        Matcher m = CODE.matcher(response.body());
+        return m.find() ? m.group(1) : "";
     }
 
     /** The server's messages.log so far. */

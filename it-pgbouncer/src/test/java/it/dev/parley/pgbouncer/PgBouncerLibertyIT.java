@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.pgbouncer.Databases;
 import dev.parley.pgbouncer.PgBouncer;
 import dev.parley.pgbouncer.Poll;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,16 +32,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PgBouncerLibertyIT {
-    private static final String CAPTAIN_MIRA = "00000000-0000-4000-8000-00000000a001";
     private static final String DEMO_USER = "00000000-0000-4000-8000-000000000001";
-    private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
-    private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
 
     private static PgBouncer bouncer;
     private static LibertyServer server;
-    private final HttpClient http = HttpClient.newBuilder()
-            // HTTP/1.1: the JDK client's h2c upgrade requests stall under concurrency on Liberty
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startDatabaseBouncerAndServer() {
@@ -92,7 +80,7 @@ class PgBouncerLibertyIT {
             for (int t = 0; t < 8; t++) {
                 int thread = t;
                 running.add(pool.submit(() -> {
-                    String chat = newChat();
+                    String chat = server.newChat();
                     for (int i = 0; i < 25; i++) {
                         String content = "liberty " + thread + "/" + i + " " + UUID.randomUUID();
                         HttpResponse<String> r = send(chat, content);
@@ -129,13 +117,13 @@ class PgBouncerLibertyIT {
             AtomicInteger mine = successes[t] = new AtomicInteger();
             int thread = t;
             running.add(pool.submit(() -> {
-                String chat = newChat();
+                String chat = server.newChat();
                 for (int i = 0; !stop.get(); i++) {
                     String content = "restart " + thread + "/" + i + " " + UUID.randomUUID();
                     HttpResponse<String> r = send(chat, content);
                     if (r.statusCode() == 201 && r.body().contains("You said \\\"" + content + "\\\"")) {
                         mine.incrementAndGet();
-                    } else if (r.statusCode() == 503 && code(r).equals("DATABASE_UNAVAILABLE")
+                    } else if (r.statusCode() == 503 && LibertyServer.code(r).equals("DATABASE_UNAVAILABLE")
                             && r.headers().firstValue("Retry-After").isPresent()) {
                         unavailable.incrementAndGet();
                     } else {
@@ -199,38 +187,11 @@ class PgBouncerLibertyIT {
         return sum;
     }
 
-    private String newChat() {
-        HttpResponse<String> r = post("/api/chats", "{\"personaId\":\"" + CAPTAIN_MIRA + "\"}", null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        Matcher m = ID.matcher(r.body());
-        assertThat(m.find()).isTrue();
-        return m.group(1);
-    }
 
     private HttpResponse<String> send(String chat, String content) {
-        return post("/api/chats/" + chat + "/messages", "{\"content\":\"" + content + "\"}", "k-" + UUID.randomUUID());
+        return server.post("/api/chats/" + chat + "/messages", "{\"content\":\"" + content + "\"}",
+                "k-" + UUID.randomUUID(), Duration.ofSeconds(60));
     }
 
-    private static String code(HttpResponse<String> r) {
-        Matcher m = CODE.matcher(r.body());
-        return m.find() ? m.group(1) : "";
-    }
 
-    private HttpResponse<String> post(String path, String json, String idempotencyKey) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (idempotencyKey != null) {
-            request.header("Idempotency-Key", idempotencyKey);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
