@@ -1,13 +1,12 @@
 package dev.parley.ai.health;
 
-import dev.parley.ai.openai.OpenAiDefaults;
+import dev.parley.ai.openai.OpenAiConfiguration;
 import dev.parley.ai.openai.ProviderCallStats;
 import dev.parley.ai.provider.AiProvider;
 import dev.parley.ai.provider.AiProviderSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Locale;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -33,12 +32,7 @@ public class AiProviderReadinessCheck implements HealthCheck {
     ProviderCallStats stats;
 
     @Inject
-    @ConfigProperty(name = "parley.ai.openai.max-concurrent-calls", defaultValue = "" + OpenAiDefaults.MAX_CONCURRENT_CALLS)
-    int maxConcurrentCalls;
-
-    @Inject
-    @ConfigProperty(name = "parley.ai.openai.max-queued-calls", defaultValue = "" + OpenAiDefaults.MAX_QUEUED_CALLS)
-    int maxQueuedCalls;
+    OpenAiConfiguration openAi;
 
     @Override
     public HealthCheckResponse call() {
@@ -52,8 +46,8 @@ public class AiProviderReadinessCheck implements HealthCheck {
         response.withData("breakerLastSeen", now.lastBreakerSighting()
                         .map(s -> s.what().name().toLowerCase(Locale.ROOT)).orElse("no calls yet"))
                 .withData("callsInFlight", now.inFlight())
-                .withData("bulkheadMaxConcurrent", maxConcurrentCalls)
-                .withData("bulkheadMaxQueued", maxQueuedCalls)
+                .withData("bulkheadMaxConcurrent", openAi.maxConcurrentCalls())
+                .withData("bulkheadMaxQueued", openAi.maxQueuedCalls())
                 .withData("callsSucceeded", now.succeeded())
                 .withData("callsFailed", now.failed())
                 .withData("refusedByBreaker", now.refusedByBreaker())

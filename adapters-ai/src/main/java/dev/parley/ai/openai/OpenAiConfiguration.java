@@ -10,8 +10,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The OpenAI-compatible adapter's settings as read from MicroProfile Config. The fault-tolerance
  * settings ({@code parley.ai.attempt-timeout-ms}, {@code parley.ai.openai.max-*-calls},
  * {@code parley.ai.openai.breaker.*}) reach {@link OpenAiCalls}' annotations through this module's
- * {@code META-INF/microprofile-config.properties}; the two read here too are needed at run time (the
- * HTTP exchange's own timeout, the retry hint of an open breaker).
+ * {@code META-INF/microprofile-config.properties}; those read here too are needed at run time (the
+ * HTTP exchange's own timeout, the retry hint of an open breaker, the bulkhead limits readiness reports).
  */
 @ApplicationScoped
 public class OpenAiConfiguration {
@@ -43,6 +43,14 @@ public class OpenAiConfiguration {
     @ConfigProperty(name = "parley.ai.openai.breaker.delay-ms", defaultValue = "" + OpenAiDefaults.BREAKER_DELAY_MS)
     long breakerDelayMs;
 
+    @Inject
+    @ConfigProperty(name = "parley.ai.openai.max-concurrent-calls", defaultValue = "" + OpenAiDefaults.MAX_CONCURRENT_CALLS)
+    int maxConcurrentCalls;
+
+    @Inject
+    @ConfigProperty(name = "parley.ai.openai.max-queued-calls", defaultValue = "" + OpenAiDefaults.MAX_QUEUED_CALLS)
+    int maxQueuedCalls;
+
     /** The endpoint settings; fails with a message naming every missing or wrong key. */
     public OpenAiSettings settings() {
         return OpenAiSettings.of(baseUrl, apiKey, model, maxHistoryChars, maxTokens);
@@ -54,6 +62,16 @@ public class OpenAiConfiguration {
             throw new IllegalStateException("parley.ai.attempt-timeout-ms must be at least 1, not " + attemptTimeoutMs);
         }
         return Duration.ofMillis(attemptTimeoutMs);
+    }
+
+    /** {@code parley.ai.openai.max-concurrent-calls}: the bulkhead's concurrent calls (reported by the readiness check). */
+    public int maxConcurrentCalls() {
+        return maxConcurrentCalls;
+    }
+
+    /** {@code parley.ai.openai.max-queued-calls}: the bulkhead's queue (reported by the readiness check). */
+    public int maxQueuedCalls() {
+        return maxQueuedCalls;
     }
 
     /** {@code parley.ai.openai.breaker.delay-ms}: how long the provider-wide breaker stays open. */

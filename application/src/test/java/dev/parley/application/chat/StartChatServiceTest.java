@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.application.fakes.InMemoryConversations;
+import dev.parley.application.fakes.InMemoryPersonas;
 import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.error.ErrorCode;
@@ -16,7 +17,6 @@ import dev.parley.domain.user.UserId;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -27,17 +27,7 @@ class StartChatServiceTest {
     private static final Persona LIN = new Persona(new PersonaId(UUID.randomUUID()), "Lin", "prof", "be a professor");
 
     private final InMemoryConversations conversations = new InMemoryConversations();
-    private final Personas personas = new Personas() {
-        @Override
-        public List<Persona> all() {
-            return List.of(LIN);
-        }
-
-        @Override
-        public Optional<Persona> find(PersonaId id) {
-            return Optional.of(LIN).filter(p -> p.id().equals(id));
-        }
-    };
+    private final Personas personas = new InMemoryPersonas(LIN);
     private final StartChatService service = new StartChatService(conversations, personas, UUID::randomUUID,
             Clock.fixed(NOW, ZoneOffset.UTC));
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.application.fakes.DirectUnitOfWork;
 import dev.parley.application.fakes.InMemoryConversations;
+import dev.parley.application.fakes.InMemoryPersonas;
 import dev.parley.application.fakes.InMemoryWallet;
 import dev.parley.application.fakes.RecordingTelemetry;
 import dev.parley.application.fakes.RecordingTurnEvents;
@@ -76,17 +77,7 @@ class TurnIntegrityTest {
     private final InMemoryWallet wallet = new InMemoryWallet().with(ALICE, 5);
     private final RecordingTurnEvents events = new RecordingTurnEvents();
     private final AtomicLong sequence = new AtomicLong();
-    private final Personas personas = new Personas() {
-        @Override
-        public List<Persona> all() {
-            return List.of(MIRA);
-        }
-
-        @Override
-        public Optional<Persona> find(PersonaId id) {
-            return Optional.of(MIRA).filter(p -> p.id().equals(id));
-        }
-    };
+    private final Personas personas = new InMemoryPersonas(MIRA);
     private final Chat chat = new Chat(new ChatId(UUID.randomUUID()), ALICE, MIRA.id(), "t", clock.instant(),
             clock.instant());
 
