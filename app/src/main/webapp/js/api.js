@@ -1,7 +1,13 @@
 // The public API of Parley, as the client uses it: JSON in and out, problem+json errors turned into
-// ApiError, Accept-Language on every call, an AbortController timeout on sends.
+// ApiError, Accept-Language on every call, the bearer token on every call that needs one, an
+// AbortController timeout on sends. Without a usable token (none, or about to expire) a call that
+// needs one is not made: it fails as UNAUTHENTICATED and ends the session, as a 401 does.
 
+import * as auth from './auth.js';
 import { acceptLanguage, language } from './i18n.js';
+
+/** The only calls that need no token. */
+const PUBLIC_PATHS = new Set(['/api/personas', '/api/auth/dev-login']);
 
 /** An error the UI can explain: a server problem, a client timeout or a network failure. */
 export class ApiError extends Error {
@@ -49,6 +55,12 @@ async function toError(response, resolvedAt) {
 }
 
 async function call(method, path, { body, extraHeaders = {}, timeoutMs = 0 } = {}) {
+  const session = PUBLIC_PATHS.has(path) ? null : auth.current();
+  if (!session && !PUBLIC_PATHS.has(path)) {
+    auth.end();
+    throw new ApiError({ code: 'UNAUTHENTICATED', status: 401 });
+  }
+  if (session) extraHeaders = { ...extraHeaders, Authorization: `Bearer ${session.accessToken}` };
   const controller = new AbortController();
   const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(), timeoutMs) : null;
   let response;
@@ -70,6 +82,11 @@ async function call(method, path, { body, extraHeaders = {}, timeoutMs = 0 } = {
     if (timer) clearTimeout(timer);
   }
   const resolvedAt = performance.now();
+  if (session && !auth.sameUser(session)) {
+    // signed out (or in as someone else) meanwhile: this answer is not for the page any more
+    throw new ApiError({ code: 'SIGNED_OUT', status: response.status, resolvedAt });
+  }
+  if (response.status === 401 && session) auth.rejected(session);
   if (!response.ok) throw await toError(response, resolvedAt);
   try {
     const data = response.status === 204 ? null : await response.json();
@@ -80,6 +97,8 @@ async function call(method, path, { body, extraHeaders = {}, timeoutMs = 0 } = {
 }
 
 export const api = {
+  /** Dev sign-in: {accessToken, tokenType, expiresIn}; 404 when the server has it turned off. */
+  devLogin: (username) => call('POST', '/api/auth/dev-login', { body: { username } }),
   me: () => call('GET', '/api/me'),
   personas: () => call('GET', '/api/personas'),
   chats: () => call('GET', '/api/chats'),
@@ -99,5 +118,8 @@ export const api = {
       { body: { content }, extraHeaders, timeoutMs });
   },
 
-  eventsUrl: (chatId) => `/api/chats/${encodeURIComponent(chatId)}/events`,
+  /** A single-use ticket (valid for 30 s) for one connection of the chat's event stream: {ticket, ...}. */
+  eventsTicket: (chatId) => call('POST', `/api/chats/${encodeURIComponent(chatId)}/events/ticket`),
+  /** EventSource cannot send headers: the stream is opened with a ticket instead of the token. */
+  eventsUrl: (chatId, ticket) => `/api/chats/${encodeURIComponent(chatId)}/events?ticket=${encodeURIComponent(ticket)}`,
 };

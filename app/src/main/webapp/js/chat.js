@@ -4,7 +4,7 @@
 // was down (from where its knowledge ends, never the whole thread again).
 
 import { api } from './api.js';
-import { asApiError, refreshChats, syncThread } from './load.js';
+import { asApiError, endedSession, refreshChats, syncThread } from './load.js';
 import { el, render, renderBanner, renderThread, renderTyping } from './render.js';
 import { listen } from './realtime.js';
 import { reconcileTurns, state, Thread, turnOfRequest } from './state.js';
@@ -43,7 +43,7 @@ function onMessage(message) {
 }
 
 function connect(chatId) {
-  state.events = listen(chatId, {
+  const events = listen(chatId, {
     onOpen: () => {
       document.body.dataset.events = 'open'; // for tests: the stream is registered on the server
       // events may have been missed before this (re)connection: catch up from the first message
@@ -53,7 +53,16 @@ function connect(chatId) {
     },
     onTyping,
     onMessage,
+    onDenied: (error) => {
+      if (state.events !== events) return;
+      state.events = null; // opening the chat again (after signing in again) reconnects
+      delete document.body.dataset.events;
+      if (error.code === 'UNAUTHENTICATED' || error.code === 'SIGNED_OUT') return; // the sign-in is showing
+      state.pageError = { error, retry: null, source: 'events' };
+      renderBanner();
+    },
   });
+  state.events = events;
 }
 
 /** Opens a chat: a new thread (loaded from the start) and a new event stream. */
@@ -81,6 +90,7 @@ export function openChat(chatId) {
 export function closeEvents() {
   state.events?.close();
   state.events = null;
+  delete document.body.dataset.events;
 }
 
 export async function startChat(event) {
@@ -93,6 +103,7 @@ export async function startChat(event) {
     openChat(data.id);
     el.input.focus();
   } catch (e) {
+    if (endedSession(e)) return;
     state.pageError = { error: asApiError(e), retry: () => el.newChat.requestSubmit(), source: 'start' };
     renderBanner();
   }

@@ -11,6 +11,15 @@ export function asApiError(e) {
   return e instanceof ApiError ? e : new ApiError({ code: 'HTTP_ERROR' });
 }
 
+/**
+ * A failure that says nothing about the request, only that the session is over: UNAUTHENTICATED
+ * (the sign-in is showing; what failed is fetched again after it) or SIGNED_OUT (the answer was for
+ * a user who is gone). Not shown as an error.
+ */
+export function endedSession(e) {
+  return e?.code === 'UNAUTHENTICATED' || e?.code === 'SIGNED_OUT';
+}
+
 /** Wraps an async task so that calls made while it runs coalesce into one more run after it. */
 function coalesced(task) {
   let running = null;
@@ -45,8 +54,8 @@ export const refreshChats = coalesced(async () => {
   try {
     state.chats = (await api.chats()).data;
     state.chatsStale = false;
-  } catch {
-    state.chatsStale = true; // the list stays as it was
+  } catch (e) {
+    if (!endedSession(e)) state.chatsStale = true; // the list stays as it was
   }
   renderChats();
   if (state.chatId) renderThread();
@@ -76,7 +85,7 @@ export const syncThread = coalesced(async () => {
     if (state.pageError?.source === 'thread') state.pageError = null;
     reconcileTurns();
   } catch (e) {
-    if (state.thread !== thread) return;
+    if (state.thread !== thread || endedSession(e)) return;
     state.pageError = { error: asApiError(e), retry: syncThread, source: 'thread' };
   }
   if (state.thread === thread) render();

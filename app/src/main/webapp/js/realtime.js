@@ -1,20 +1,87 @@
 // The open chat's Server-Sent Events (GET /api/chats/{chatId}/events): typing and message.
+//
+// EventSource cannot send an Authorization header, so every connection starts with a single-use
+// ticket (POST /api/chats/{chatId}/events/ticket, with the token) that the stream's URL carries.
+// The server ends a stream when the token it was opened with would expire; a network failure ends
+// it too. EventSource would then reconnect by itself with the same, spent, ticket: instead the page
+// closes it and opens a new connection with a new ticket, after a short delay that doubles (up to
+// MAX_DELAY_MS) while connections keep failing before they open. A ticket refused with 401 (the
+// session ended: api.js shows the sign-in), 403 or 404 (not the caller's chat) stops reconnecting.
 
 import { api } from './api.js';
 
+const FIRST_DELAY_MS = 250;
+const MAX_DELAY_MS = 30000;
+const DENIED = new Set([401, 403, 404]);
+
 /**
- * Listens to one chat's events until close() is called. EventSource reconnects by itself after a
- * network failure; onOpen runs on every (re)connection so the caller can catch up on what it missed.
+ * Listens to one chat's events until close() is called. onOpen runs on every (re)connection so the
+ * caller can catch up on what it missed; onDenied(error) when the server refuses the chat's stream
+ * for good (no more reconnections).
  */
-export function listen(chatId, { onTyping, onMessage, onOpen }) {
-  const source = new EventSource(api.eventsUrl(chatId));
+export function listen(chatId, { onTyping, onMessage, onOpen, onDenied }) {
+  let source = null;
+  let timer = null;
+  let closed = false;
+  let failures = 0; // connections in a row that ended before they opened
+
   const parse = (handler) => (event) => {
     let data;
     try { data = JSON.parse(event.data); } catch { return; }
     handler(data);
   };
-  source.addEventListener('typing', parse(onTyping));
-  source.addEventListener('message', parse(onMessage));
-  source.addEventListener('open', () => onOpen());
-  return { close: () => source.close() };
+
+  function reconnect(retryAfterSeconds) {
+    source?.close();
+    source = null;
+    if (closed) return;
+    const backoff = Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** failures);
+    failures += 1;
+    const delay = Math.max(backoff * (0.5 + Math.random() / 2), (retryAfterSeconds || 0) * 1000);
+    clearTimeout(timer);
+    timer = setTimeout(connect, delay);
+  }
+
+  async function connect() {
+    timer = null;
+    let ticket;
+    try {
+      ticket = (await api.eventsTicket(chatId)).data?.ticket;
+    } catch (error) {
+      if (closed) return;
+      if (DENIED.has(error.status) || error.code === 'SIGNED_OUT') {
+        closed = true;
+        onDenied(error);
+        return;
+      }
+      reconnect(error.retryAfterSeconds);
+      return;
+    }
+    if (closed) return;
+    if (typeof ticket !== 'string' || !ticket) {
+      reconnect();
+      return;
+    }
+    const opened = new EventSource(api.eventsUrl(chatId, ticket));
+    source = opened;
+    opened.addEventListener('typing', parse(onTyping));
+    opened.addEventListener('message', parse(onMessage));
+    opened.addEventListener('open', () => {
+      failures = 0;
+      onOpen();
+    });
+    opened.addEventListener('error', () => {
+      if (source === opened) reconnect();
+    });
+  }
+
+  connect();
+  return {
+    close: () => {
+      closed = true;
+      clearTimeout(timer);
+      source?.close();
+      source = null;
+    },
+  };
 }

@@ -5,7 +5,7 @@ import * as i18n from './i18n.js';
 import { settings } from './settings.js';
 import { newerThan, openTurns, state, unresolved } from './state.js';
 
-const COUNTDOWN_CODES = new Set(['CIRCUIT_OPEN', 'AI_RATE_LIMITED']);
+const COUNTDOWN_CODES = new Set(['CIRCUIT_OPEN', 'AI_RATE_LIMITED', 'USER_RATE_LIMITED']);
 
 const $ = (id) => document.getElementById(id);
 export const el = {
@@ -15,6 +15,9 @@ export const el = {
   bannerTitle: $('banner-title'), bannerDetail: $('banner-detail'), bannerMeta: $('banner-meta'),
   retry: $('retry-button'), reload: $('reload-button'), countdown: $('retry-countdown'), composer: $('composer'),
   input: $('composer-input'), send: $('send-button'), devPanel: $('dev-panel'), devForceError: $('dev-force-error'),
+  app: $('app'), balanceBox: $('balance'), account: $('account'), accountName: $('account-name'),
+  signOut: $('signout-button'), signIn: $('signin'), signInForm: $('signin-form'), signInName: $('signin-name'),
+  signInNotice: $('signin-notice'), signInError: $('signin-error'), signInButton: $('signin-button'),
 };
 
 /** What clicks in drawn elements do: `openChat(chatId)`, `retryTurn(turn)`. */

@@ -2,13 +2,21 @@
 // the client timeout, and what the response teaches the page (the ids of its messages, the balance).
 
 import { api } from './api.js';
-import { asApiError, refreshChats, refreshMe, syncThread } from './load.js';
+import { asApiError, endedSession, refreshChats, refreshMe, syncThread } from './load.js';
 import { el, render, renderBanner, renderThread, renderTyping } from './render.js';
 import { settings } from './settings.js';
 import { newTry, newTurn, recordMetric, state, turnOfRequest, unresolved } from './state.js';
 
+const DRAFT_PREFIX = 'parley.draft.';
+
 export function draftKey(chatId) {
-  return `parley.draft.${chatId}`;
+  return `${DRAFT_PREFIX}${chatId}`;
+}
+
+/** Forgets every chat's draft (signing out, or in as someone else). */
+export function clearDrafts() {
+  Object.keys(sessionStorage).filter((key) => key.startsWith(DRAFT_PREFIX))
+    .forEach((key) => sessionStorage.removeItem(key));
 }
 
 function takeForceError() {
@@ -38,12 +46,33 @@ function learn(turn, data) {
   if (state.me) state.me.tokenBalance = data.tokenBalance;
 }
 
+/**
+ * A try refused because the session ended (nothing was stored: the server refuses it before the chat) (or the user signed out meanwhile). A first try stored
+ * nothing: the turn goes and its text returns to the composer (before whatever was typed since),
+ * to be sent again after signing in. A Retry leaves the turn as it was before: failed, with Retry.
+ */
+function sessionOver(turn) {
+  turn.inFlight = false;
+  if (turn.requestIds.length > 1 || turn.userMessageId) {
+    turn.status = 'failed';
+    turn.error = turn.previousError || turn.error;
+  } else {
+    state.turns = state.turns.filter((t) => t !== turn);
+    if (state.chatId === turn.chatId) {
+      el.input.value = el.input.value ? `${turn.content}\n${el.input.value}` : turn.content;
+      sessionStorage.setItem(draftKey(turn.chatId), el.input.value);
+    }
+  }
+  render();
+}
+
 /** One try of a turn (the first or a Retry): same idempotency key, same content, a new request id. */
 export async function runTurn(turn) {
   const requestId = newTry(turn);
   const clickedAt = performance.now();
   turn.inFlight = true;
   turn.status = 'sending';
+  turn.previousError = turn.error;
   turn.error = null;
   if (state.pageError?.source !== 'thread') state.pageError = null;
   renderTyping(); // the indicator first, at once
@@ -60,6 +89,10 @@ export async function runTurn(turn) {
     clearIndicator(result.resolvedAt, 'success');
   } catch (e) {
     const error = asApiError(e);
+    if (endedSession(error)) {
+      sessionOver(turn);
+      return;
+    }
     turn.inFlight = false;
     turn.status = 'failed';
     turn.error = error;
