@@ -104,7 +104,10 @@ async function start() {
     if (e.persisted && state.chatId && auth.current()) openChat(state.chatId);
   });
   el.input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) el.composer.requestSubmit();
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault(); // the Enter sends; it must not leave a line break in the emptied composer
+      el.composer.requestSubmit();
+    }
   });
   auth.onEnded(sessionEnded);
   initSignIn(signedIn);

@@ -59,7 +59,7 @@ function sessionOver(turn) {
   } else {
     state.turns = state.turns.filter((t) => t !== turn);
     if (state.chatId === turn.chatId) {
-      el.input.value = el.input.value ? `${turn.content}\n${el.input.value}` : turn.content;
+      el.input.value = el.input.value.trim() ? `${turn.content}\n${el.input.value}` : turn.content;
       sessionStorage.setItem(draftKey(turn.chatId), el.input.value);
     }
   }
