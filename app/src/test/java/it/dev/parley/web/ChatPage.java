@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -18,29 +19,111 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The web client as a user sees it: what is on the page and what can be clicked. Waits poll with a deadline. */
+/**
+ * The web client as a user sees it: what is on the page and what can be clicked. Waits poll with a
+ * deadline. A page is one user's: {@link #open} and {@link #openChat} sign in as that user through the
+ * sign-in form, as a person would.
+ */
 final class ChatPage {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final ChromeDriver driver;
     private final String base;
+    private final String username;
 
-    ChatPage(ChromeDriver driver, String base) {
+    ChatPage(ChromeDriver driver, String base, String username) {
         this.driver = driver;
         this.base = base;
+        this.username = username;
     }
 
-    /** Opens the client with a fresh storage (no remembered language) and the query, e.g. {@code dev=1}. */
+    /** Opens the client with a fresh storage (no token, no remembered language) and the query, e.g. {@code dev=1}, and signs in. */
     ChatPage open(String query) {
-        return load("/?" + query);
+        openSignedOut("/?" + query);
+        return signIn(username);
     }
 
-    private ChatPage load(String path) {
+    /** Opens the client with a fresh storage and waits for the sign-in it shows. */
+    ChatPage openSignedOut(String path) {
         driver.get(base + "/");
         script("localStorage.clear(); sessionStorage.clear();");
         driver.get(base + path);
-        until("the page to be ready", () -> "true".equals(find(By.tagName("body")).getDomAttribute("data-ready")));
+        awaitSignIn();
         return this;
+    }
+
+    /** Waits until the page shows the sign-in (and nothing of the app). */
+    void awaitSignIn() {
+        until("the sign-in to show", () -> "signin".equals(body().getDomAttribute("data-view"))
+                && "true".equals(body().getDomAttribute("data-ready")) && find(By.id("signin-name")).isDisplayed());
+    }
+
+    /** Types the name into the sign-in form, presses Enter and waits for the app. */
+    ChatPage signIn(String name) {
+        submitSignIn(name);
+        until("the app to show after signing in as " + name, () -> "app".equals(body().getDomAttribute("data-view"))
+                && "true".equals(body().getDomAttribute("data-ready")));
+        return this;
+    }
+
+    /** Types the name into the sign-in form and presses Enter (the sign-in may refuse it). */
+    void submitSignIn(String name) {
+        WebElement field = find(By.id("signin-name"));
+        field.clear();
+        field.sendKeys(name, Keys.ENTER);
+    }
+
+    void signOut() {
+        find(By.id("signout-button")).click();
+        awaitSignIn();
+    }
+
+    boolean signInShown() {
+        return find(By.id("signin")).isDisplayed();
+    }
+
+    boolean appShown() {
+        return find(By.id("app")).isDisplayed();
+    }
+
+    /** The account shown at the top: "Signed in as <name>" (empty while signed out). */
+    String account() {
+        return find(By.id("account")).getText();
+    }
+
+    /** Makes the kept token one the server does not accept (as if it had been revoked). */
+    void spoilToken() {
+        script("const s = JSON.parse(sessionStorage.getItem('parley.auth'));"
+                + "s.accessToken = s.accessToken.slice(0, -4) + 'AAAA';"
+                + "sessionStorage.setItem('parley.auth', JSON.stringify(s));");
+    }
+
+    String composerText() {
+        return find(By.id("composer-input")).getDomProperty("value");
+    }
+
+    /** Waits until the open chat's event stream is registered on the server. */
+    void awaitEventsOpen() {
+        until("the chat's event stream to be open", () -> "open".equals(body().getDomAttribute("data-events")));
+    }
+
+    boolean eventsOpen() {
+        return "open".equals(body().getDomAttribute("data-events"));
+    }
+
+    /** The paths (with query) of the page's requests whose path ends with the suffix, in order (Resource Timing). */
+    @SuppressWarnings("unchecked")
+    List<String> requests(String pathSuffix) {
+        return (List<String>) script("return performance.getEntriesByType('resource').map(e => new URL(e.name))"
+                + ".filter(u => u.pathname.endsWith(arguments[0])).map(u => u.pathname + u.search);", pathSuffix);
+    }
+
+    ChromeDriver driver() {
+        return driver;
+    }
+
+    private WebElement body() {
+        return find(By.tagName("body"));
     }
 
     /** Starts a chat with the persona through the form and returns its id once it is open. */
@@ -53,9 +136,10 @@ final class ChatPage {
         return chatId();
     }
 
-    /** Opens an existing chat by its id (as a reload with {@code #chat=} would). */
+    /** Opens an existing chat by its id (as a reload with {@code #chat=} would), signing in first. */
     ChatPage openChat(String query, String chatId) {
-        load("/?" + query + "#chat=" + chatId);
+        openSignedOut("/?" + query + "#chat=" + chatId);
+        signIn(username);
         until("the chat to open", () -> chatId.equals(chatId()));
         return this;
     }

@@ -18,23 +18,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The web client in headless Chromium against the deployed WAR (debug fault injection on, 100 ms
- * backoff base, 5 s deadline, 4 s breaker open duration): each test drives the real UI, forces
- * failures through the page's developer hook, and checks what a user sees (banners, buttons, the
- * typing indicator, bubbles) and what the server stored. Each state is saved as a screenshot.
+ * backoff base, 5 s deadline, 4 s breaker open duration, dev sign-in on): each test is a new user who
+ * signs in through the page, drives the real UI, forces failures through the page's developer hook,
+ * and checks what a user sees (banners, buttons, the typing indicator, bubbles) and what the server
+ * stored. Each state is saved as a screenshot.
  */
 class WebClientIT {
-    private static final Api api = Api.fromSystemProperties();
     private static final String DEV = "lang=en&dev=1";
     /** Indicator clear times the page measured, over all tests (reported, bounded only generously). */
     private static final List<Map<String, Object>> CLEAR_TIMES = new ArrayList<>();
 
     private static Browser browser;
+    /** This test's user, as the page signs in (the same username is the same user)... */
+    private String username;
+    /** ...and as "another tab": the same user through the API. */
+    private Api api;
     private ChatPage page;
 
     @BeforeAll
     static void startBrowser() {
-        api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(500);
+        Api.anonymous().awaitReady(Duration.ofSeconds(60));
         browser = Browser.start();
     }
 
@@ -62,7 +65,13 @@ class WebClientIT {
     @BeforeEach
     void newPage(org.junit.jupiter.api.TestInfo test) {
         System.out.println("WEB TEST " + test.getDisplayName());
-        page = new ChatPage(browser.driver(), System.getProperty("parley.it.base-url", "http://localhost:9280"));
+        username = Api.freshUsername();
+        api = Api.as(username);
+        page = new ChatPage(browser.driver(), baseUrl(), username);
+    }
+
+    private static String baseUrl() {
+        return System.getProperty("parley.it.base-url", "http://localhost:9280");
     }
 
     @AfterEach
@@ -306,5 +315,124 @@ class WebClientIT {
                         org.assertj.core.groups.Tuple.tuple(other, false));
         assertThat(page.mostUserBubbles()).as("no message was ever shown twice").isEqualTo(2);
         assertThat(page.banner().isDisplayed()).isFalse();
+    }
+
+    @Test
+    void signingInShowsTheUserAndSigningOutShowsTheSignInAgain() {
+        page.openSignedOut("/?lang=en");
+        assertThat(page.appShown()).as("nothing of the app without a token").isFalse();
+        assertThat(page.text("signin")).contains("Sign in to Parley").contains("Your name")
+                .contains("1–64 characters: letters, digits, dot (.), underscore (_) or hyphen (-).");
+        assertThat(page.find(org.openqa.selenium.By.cssSelector("label[for=signin-name]")).getText())
+                .as("the field is labelled").isEqualTo("Your name");
+        assertThat(page.find(org.openqa.selenium.By.id("signin-name")).getDomAttribute("aria-describedby"))
+                .as("the hint and the error are tied to the field").isEqualTo("signin-hint signin-error");
+
+        page.submitSignIn("not a name!");
+
+        page.until("the field to be marked invalid", () -> "true".equals(
+                page.find(org.openqa.selenium.By.id("signin-name")).getDomAttribute("aria-invalid")));
+        assertThat(page.text("signin-error")).isEqualTo(
+                "Use only letters, digits, dot, underscore or hyphen (no spaces), at most 64 characters.");
+        assertThat(page.signInShown()).isTrue();
+        page.switchLanguage("zh");
+        page.until("the sign-in to speak Chinese", () -> page.text("signin-heading").equals("登录 Parley"));
+        assertThat(page.text("signin-error")).isEqualTo("只能使用字母、数字、点、下划线或连字符（不能有空格），最多 64 个字符。");
+        page.screenshot("08-sign-in-zh");
+        page.switchLanguage("en");
+
+        page.signIn(username);
+
+        assertThat(page.signInShown()).isFalse();
+        assertThat(page.account()).contains("Signed in as").contains(username).contains("Sign out");
+        String chat = page.newChat(Api.CAPTAIN_MIRA);
+        page.awaitEventsOpen();
+        assertThat(page.requests("/events/ticket")).as("one ticket for the stream")
+                .containsExactly("/api/chats/" + chat + "/events/ticket");
+        assertThat(page.requests("/events")).singleElement().satisfies(stream -> assertThat(stream)
+                .startsWith("/api/chats/" + chat + "/events?ticket=").doesNotContain("eyJ")); // no JWT in a URL
+        page.send("Hello from the page");
+        page.awaitReply(1);
+        page.screenshot("09-signed-in");
+
+        page.signOut();
+
+        assertThat(page.text("signin-notice")).isEqualTo("You have signed out.");
+        assertThat(page.appShown()).isFalse();
+        assertThat(page.eventsOpen()).as("the stream is closed").isFalse();
+        assertThat(page.script("return Object.keys(sessionStorage).filter(k => k.startsWith('parley.')).join(',');"))
+                .as("no token, no drafts left in the tab").isEqualTo("");
+        assertThat(page.chatId()).isNull();
+        page.driver().navigate().refresh();
+        page.awaitSignIn();
+        assertThat(page.text("signin-notice")).as("a fresh page, signed out").isEmpty();
+
+        page.signIn(username);
+        page.until("the same user's chat to be listed", () -> page.text("chat-list").contains("Captain Mira"));
+        page.until("the chat to open with its thread", () -> chat.equals(page.chatId())
+                && page.bubbles("assistant").size() == 1);
+    }
+
+    @Test
+    void aSessionThatEndsKeepsTheDraftAndTheChatForTheNextSignIn() {
+        page.open(DEV);
+        String chat = page.newChat(Api.PROFESSOR_LIN);
+        page.send("First question");
+        page.awaitReply(1);
+        page.awaitTyping(false);
+        page.awaitEventsOpen();
+
+        page.spoilToken(); // as if the token had been revoked: the server answers 401
+        page.send("A long draft I do not want to lose");
+
+        page.awaitSignIn();
+        assertThat(page.text("signin-notice")).isEqualTo(
+                "Your session has ended. Sign in again to continue: your draft and the open chat are kept.");
+        assertThat(page.find(org.openqa.selenium.By.id("signin-name")).getDomProperty("value"))
+                .as("the name to sign in again with").isEqualTo(username);
+        assertThat(page.eventsOpen()).as("the stream is closed").isFalse();
+        page.screenshot("10-session-ended");
+        assertThat(Db.scalar("select count(*) from messages where chat_id = ? and role = 'USER'", chat))
+                .as("the refused send stored nothing").isEqualTo(1);
+
+        page.signIn(username);
+
+        assertThat(page.chatId()).as("the same chat is open again").isEqualTo(chat);
+        assertThat(page.composerText()).as("the draft is back in the composer")
+                .isEqualTo("A long draft I do not want to lose");
+        assertThat(page.bubbles("user")).as("no trace of the refused send").singleElement()
+                .satisfies(b -> assertThat(b.text()).contains("First question"));
+        assertThat(page.banner().isDisplayed()).isFalse();
+        page.awaitEventsOpen();
+
+        page.find(org.openqa.selenium.By.id("send-button")).click();
+
+        assertThat(page.awaitReply(2).text()).contains("A long draft I do not want to lose");
+        assertThat(page.composerText()).isEmpty();
+        assertThat(Db.scalar("select count(*) from messages where chat_id = ? and role = 'USER'", chat)).isEqualTo(2);
+    }
+
+    @Test
+    void twoUsersInTwoBrowsersDoNotSeeEachOthersChats() {
+        page.open(DEV);
+        String chat = page.newChat(Api.CAPTAIN_MIRA);
+        page.send("Alice's secret plans");
+        page.awaitReply(1);
+
+        String other = Api.freshUsername();
+        try (Browser second = Browser.start()) {
+            ChatPage otherPage = new ChatPage(second.driver(), baseUrl(), other);
+            otherPage.openSignedOut("/?" + DEV + "#chat=" + chat); // a link to the first user's chat
+            otherPage.signIn(other);
+
+            otherPage.until("the page to settle", () -> otherPage.text("thread-empty").contains("Pick a chat"));
+            assertThat(otherPage.account()).contains(other);
+            assertThat(otherPage.text("chat-list")).contains("No chats yet");
+            assertThat(otherPage.bubbles("user")).isEmpty();
+            assertThat(otherPage.requests("/events/ticket")).as("no stream of someone else's chat").isEmpty();
+            otherPage.screenshot("11-other-user");
+            assertThat(otherPage.scriptErrors()).isEmpty();
+        }
+        page.until("the first user's chat to be intact", () -> page.bubbles("user").size() == 1);
     }
 }
