@@ -34,7 +34,7 @@ class WebClientIT {
     @BeforeAll
     static void startBrowser() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(500);
+        Db.topUp(api.userId(), 500);
         browser = Browser.start();
     }
 
