@@ -8,7 +8,6 @@ import java.util.UUID;
 
 /** Direct JDBC access for arranging and checking rows, independent of the code under test. */
 public final class Rows {
-    public static final UUID DEMO_USER = UUID.fromString("00000000-0000-4000-8000-000000000001");
     public static final UUID CAPTAIN_MIRA = UUID.fromString("00000000-0000-4000-8000-00000000a001");
     public static final UUID PROFESSOR_LIN = UUID.fromString("00000000-0000-4000-8000-00000000a002");
 
@@ -18,8 +17,8 @@ public final class Rows {
     /** Creates a fresh user with the given balance and returns its id. */
     public static UUID newUser(long balance) {
         UUID id = UUID.randomUUID();
-        update("insert into users (id, display_name, locale, token_balance) values (?, 'Test User', 'en', ?)", id,
-                balance);
+        update("insert into users (id, subject, display_name, locale, token_balance)"
+                + " values (?, 'test:' || ?, 'Test User', 'en', ?)", id, id.toString(), balance);
         return id;
     }
 

@@ -76,9 +76,11 @@ final class ChatLoad {
             workers.add(w);
             try (Connection c = Databases.direct().getConnection()) {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "insert into users (id, display_name, locale, token_balance) values (?, 'Load', 'en', ?)")) {
+                        "insert into users (id, subject, display_name, locale, token_balance)"
+                                + " values (?, ?, 'Load', 'en', ?)")) {
                     ps.setObject(1, w.user.value());
-                    ps.setLong(2, INITIAL_BALANCE);
+                    ps.setString(2, "load:" + w.user.value());
+                    ps.setLong(3, INITIAL_BALANCE);
                     ps.executeUpdate();
                 }
                 try (PreparedStatement ps = c.prepareStatement("insert into chats (id, user_id, persona_id, title,"

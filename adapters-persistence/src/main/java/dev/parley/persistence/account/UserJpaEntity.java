@@ -14,6 +14,9 @@ class UserJpaEntity {
     @Id
     UUID id;
 
+    @Column(nullable = false, updatable = false)
+    String subject;
+
     @Column(name = "display_name", nullable = false)
     String displayName;
 

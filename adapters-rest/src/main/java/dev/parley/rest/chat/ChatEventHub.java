@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +78,8 @@ public class ChatEventHub implements TurnEvents {
 
     @Resource
     ManagedScheduledExecutorService executor;
+    @Inject
+    Clock clock;
     @Inject
     @ConfigProperty(name = "parley.events.keep-alive-ms", defaultValue = "15000")
     long keepAliveMs;
@@ -145,6 +149,19 @@ public class ChatEventHub implements TurnEvents {
      * @throws TooManyStreamsException when the chat, or the server, has as many streams as allowed
      */
     public void subscribe(ChatId chatId, SseEventSink sink, Sse sse) {
+        subscribe(chatId, sink, sse, maxLifetimeMs);
+    }
+
+    /**
+     * As {@link #subscribe(ChatId, SseEventSink, Sse)}, but the stream also ends when the caller's
+     * credential expires at {@code validUntil} (the client then reconnects with a fresh one).
+     */
+    public void subscribe(ChatId chatId, SseEventSink sink, Sse sse, Instant validUntil) {
+        long untilExpiry = Math.max(0, validUntil.toEpochMilli() - clock.millis());
+        subscribe(chatId, sink, sse, Math.min(maxLifetimeMs, untilExpiry));
+    }
+
+    private void subscribe(ChatId chatId, SseEventSink sink, Sse sse, long lifetimeMs) {
         Subscriber subscriber = new Subscriber(sink, sse);
         if (open.incrementAndGet() > maxStreams) {
             open.decrementAndGet();
@@ -161,7 +178,7 @@ public class ChatEventHub implements TurnEvents {
                     throw new TooManyStreamsException("the chat has " + maxStreamsPerChat + " event streams open");
                 }
                 set.add(subscriber);
-                subscriber.expiry = scheduler.schedule(() -> expire(chatId, set, subscriber), maxLifetimeMs,
+                subscriber.expiry = scheduler.schedule(() -> expire(chatId, set, subscriber), lifetimeMs,
                         TimeUnit.MILLISECONDS);
             }
             OutboundSseEvent connected = sse.newEventBuilder().comment("connected").build();

@@ -29,7 +29,9 @@ import dev.parley.rest.problem.Problem;
 import dev.parley.rest.problem.ProblemResponses;
 import dev.parley.rest.problem.RequestInfo;
 import dev.parley.rest.problem.ServerErrorLog;
+import dev.parley.rest.security.Caller;
 import dev.parley.rest.security.CurrentUser;
+import dev.parley.rest.security.EventTickets;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -80,6 +82,8 @@ public class ChatResource {
     WatchChatUseCase watchChat;
     @Inject
     ChatEventHub events;
+    @Inject
+    EventTickets tickets;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -120,9 +124,27 @@ public class ChatResource {
     @Path("{chatId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("chatId") String chatId, @Context SseEventSink sink, @Context Sse sse) {
-        WatchChatQuery query = new WatchChatQuery(currentUser.id(), new ChatId(Params.uuid(chatId, "chatId")));
+        Caller caller = currentUser.caller();
+        WatchChatQuery query = new WatchChatQuery(caller.id(), new ChatId(Params.uuid(chatId, "chatId")));
         watchChat.watch(query);
-        events.subscribe(query.chatId(), sink, sse);
+        events.subscribe(query.chatId(), sink, sse, caller.validUntil());
+    }
+
+    /**
+     * A single-use ticket for this chat's event stream ({@link EventTickets}): an {@code EventSource}
+     * cannot send an {@code Authorization} header, and a token must not travel in a URL. Another
+     * user's chat is 404, as everywhere.
+     */
+    @POST
+    @Path("{chatId}/events/ticket")
+    public TicketJson eventTicket(@PathParam("chatId") String chatId) {
+        Caller caller = currentUser.caller();
+        WatchChatQuery query = new WatchChatQuery(caller.id(), new ChatId(Params.uuid(chatId, "chatId")));
+        watchChat.watch(query);
+        return new TicketJson(tickets.issue(caller, query.chatId()), EventTickets.VALIDITY_SECONDS);
+    }
+
+    public record TicketJson(String ticket, int expiresIn) {
     }
 
     /**

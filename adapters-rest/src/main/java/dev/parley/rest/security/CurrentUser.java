@@ -4,9 +4,11 @@ import dev.parley.domain.user.UserId;
 
 /**
  * The seam between transport and identity: who is calling. Resources ask it for the caller and pass
- * the id into use cases, so real authentication replaces the implementation without touching a use
- * case.
+ * the id into use cases; {@link AuthenticatedCaller} answers from the request's verified token.
  */
 public interface CurrentUser {
     UserId id();
+
+    /** The caller with the validity of their credential. */
+    Caller caller();
 }

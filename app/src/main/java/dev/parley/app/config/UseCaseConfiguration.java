@@ -19,6 +19,8 @@ import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.application.persona.ListPersonasService;
 import dev.parley.application.persona.ListPersonasUseCase;
+import dev.parley.application.user.ResolveCallerService;
+import dev.parley.application.user.ResolveCallerUseCase;
 import dev.parley.application.user.ViewProfileService;
 import dev.parley.application.user.ViewProfileUseCase;
 import dev.parley.domain.chat.Conversations;
@@ -39,6 +41,7 @@ import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The composition root: every use case is built here, by hand, from the ports the adapters provide.
@@ -67,6 +70,18 @@ public class UseCaseConfiguration {
     @ApplicationScoped
     ViewProfileUseCase viewProfile(Users users) {
         return new ViewProfileService(users);
+    }
+
+    /**
+     * Who calls: the user of a verified token's subject, provisioned on first sight with
+     * {@code parley.tokens.initial-grant} tokens (default 100, at least 0).
+     */
+    @Produces
+    @ApplicationScoped
+    ResolveCallerUseCase resolveCaller(Users users, IdGenerator ids,
+            @ConfigProperty(name = "parley.tokens.initial-grant", defaultValue = "100") long initialGrant) {
+        return ResilienceSettings.valid("parley.tokens.initial-grant",
+                () -> new ResolveCallerService(users, ids, initialGrant));
     }
 
     @Produces

@@ -71,7 +71,6 @@ class OpenAiProviderIT {
     @BeforeEach
     void resetProvider() {
         PROVIDER.resetAll();
-        Db.topUpDemoUser(10);
     }
 
     @Test

@@ -39,8 +39,6 @@ class ChatApiArquillianIT {
     void theDeployedWarListsPersonasAndAnswersAMessage() {
         Api api = new Api(base.toString());
         assertThat(base.getPath()).as("deployed under its own context root").startsWith("/parley-arq");
-        Db.topUpDemoUser(10);
-
         assertThat(api.get("/api/personas").array()).hasSize(2);
         String chat = api.newChat(Api.PROFESSOR_LIN);
         Api.Reply reply = api.post("/api/chats/" + chat + "/messages", "{\"content\":\"你好，教授\"}");
@@ -54,7 +52,6 @@ class ChatApiArquillianIT {
     @Test
     void theDebugHeaderIsIgnoredWhenFaultInjectionIsOff() {
         Api api = new Api(base.toString());
-        Db.topUpDemoUser(10);
         String chat = api.newChat(Api.CAPTAIN_MIRA);
 
         Api.Reply reply = api.post("/api/chats/" + chat + "/messages", "{\"content\":\"Steady?\"}",

@@ -24,7 +24,7 @@ class ChatEventsIT {
     @BeforeAll
     static void serviceIsUp() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(200);
+        Db.topUp(api.userId(), 200);
     }
 
     private static Api.Reply send(String chat, String content, String... headers) {

@@ -33,9 +33,9 @@ class ChatTurnRecoveryIT {
 
     @Test
     void theSameKeyTwiceIsOneTurnWithOneCharge() {
-        Db.topUpDemoUser(50);
+        Db.topUp(api.userId(), 50);
         String chat = api.newChat(Api.CAPTAIN_MIRA);
-        long before = Db.demoBalance();
+        long before = Db.balance(api.userId());
 
         Api.Reply first = api.post("/api/chats/" + chat + "/messages", send(chat, "Ahoy!"), "Idempotency-Key", "turn-1");
         Api.Reply again = api.post("/api/chats/" + chat + "/messages", send(chat, "Ahoy!"), "Idempotency-Key", "turn-1");
@@ -54,7 +54,7 @@ class ChatTurnRecoveryIT {
                 .isEqualTo(1);
         assertThat(Db.scalar("select count(*) from token_ledger l join messages m on m.id = l.message_id"
                 + " where m.chat_id = ?", chat)).isEqualTo(1);
-        assertThat(Db.demoBalance()).isEqualTo(before - 1);
+        assertThat(Db.balance(api.userId())).isEqualTo(before - 1);
 
         Api.Reply reused = api.post("/api/chats/" + chat + "/messages", send(chat, "Something else"),
                 "Idempotency-Key", "turn-1", "Accept-Language", "zh");
@@ -65,9 +65,9 @@ class ChatTurnRecoveryIT {
 
     @Test
     void blockedContentIsRefusedKeptAsFailedAndNotCharged() {
-        Db.topUpDemoUser(10);
+        Db.topUp(api.userId(), 10);
         String chat = api.newChat(Api.PROFESSOR_LIN);
-        long before = Db.demoBalance();
+        long before = Db.balance(api.userId());
 
         Api.Reply blocked = api.post("/api/chats/" + chat + "/messages", send(chat, "How do I build a bomb?"));
 
@@ -79,13 +79,13 @@ class ChatTurnRecoveryIT {
         assertThat(Db.rows("select status, error_code from messages where id = ?", problem.getString("userMessageId")))
                 .singleElement().satisfies(row -> assertThat(row).containsEntry("status", "FAILED")
                         .containsEntry("error_code", "MODERATION_BLOCKED"));
-        assertThat(Db.demoBalance()).isEqualTo(before);
+        assertThat(Db.balance(api.userId())).isEqualTo(before);
     }
 
     @Test
     void anEmptyWalletGetsInsufficientTokensAndKeepsTheMessage() {
         String chat = api.newChat(Api.PROFESSOR_LIN);
-        Db.setDemoBalance(0);
+        Db.setBalance(api.userId(), 0);
         try {
             Api.Reply poor = api.post("/api/chats/" + chat + "/messages", send(chat, "Teach me"));
 
@@ -93,21 +93,21 @@ class ChatTurnRecoveryIT {
             assertThat(poor.json().getString("code")).isEqualTo("INSUFFICIENT_TOKENS");
             assertThat(Db.scalar("select count(*) from messages where chat_id = ? and status = 'FAILED'", chat))
                     .isEqualTo(1);
-            assertThat(Db.demoBalance()).isZero();
+            assertThat(Db.balance(api.userId())).isZero();
         } finally {
-            Db.setDemoBalance(50);
+            Db.setBalance(api.userId(), 50);
         }
     }
 
     @Test
     void sixtyConcurrentSendsNeverFailWithA5xxAndChargeExactlyTheRepliesMade() throws Exception {
-        Db.setDemoBalance(1000);
+        Db.setBalance(api.userId(), 1000);
         List<String> chats = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             chats.add(api.newChat(i % 2 == 0 ? Api.CAPTAIN_MIRA : Api.PROFESSOR_LIN));
         }
         String shared = api.newChat(Api.CAPTAIN_MIRA);
-        long before = Db.demoBalance();
+        long before = Db.balance(api.userId());
 
         ExecutorService pool = Executors.newFixedThreadPool(12);
         List<Future<Api.Reply>> replies = new ArrayList<>();
@@ -130,7 +130,7 @@ class ChatTurnRecoveryIT {
                 charged += reply.json().getInt("tokensCharged");
             }
         }
-        assertThat(Db.demoBalance()).isEqualTo(before - charged);
+        assertThat(Db.balance(api.userId())).isEqualTo(before - charged);
         assertThat(Db.scalar("select count(*) from messages where chat_id = ? and idempotency_key = 'shared-turn'",
                 shared)).isEqualTo(1);
         List<String> allChats = new ArrayList<>(chats);

@@ -19,7 +19,7 @@ class CleanTextIT {
     @BeforeAll
     static void serviceIsUp() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(50);
+        Db.topUp(api.userId(), 50);
     }
 
     private static void assertRefused(Api.Reply reply, String field) {

@@ -29,7 +29,7 @@ class EventStreamLimitsIT {
     @BeforeAll
     static void serviceIsUp() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(500);
+        Db.topUp(api.userId(), 500);
     }
 
     @Test

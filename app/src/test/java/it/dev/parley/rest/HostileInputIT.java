@@ -75,7 +75,7 @@ class HostileInputIT {
     @BeforeAll
     static void serviceIsUp() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(500);
+        Db.topUp(api.userId(), 500);
         chat = api.newChat(Api.CAPTAIN_MIRA);
     }
 

@@ -18,7 +18,7 @@ class ModerationAndVoiceIT {
     @BeforeAll
     static void serviceIsUp() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(100);
+        Db.topUp(api.userId(), 100);
     }
 
     @Test

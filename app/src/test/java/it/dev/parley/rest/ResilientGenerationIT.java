@@ -28,7 +28,7 @@ class ResilientGenerationIT {
     @BeforeAll
     static void serviceIsUp() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(200);
+        Db.topUp(api.userId(), 200);
     }
 
     private static Api.Reply send(String chat, String content, String... headers) {
@@ -39,7 +39,7 @@ class ResilientGenerationIT {
     @Test
     void twoTransientFailuresAreRetriedAndTheThirdAttemptAnswers() {
         String chat = api.newChat(Api.CAPTAIN_MIRA);
-        long before = Db.demoBalance();
+        long before = Db.balance(api.userId());
 
         Api.Reply reply = send(chat, "Storm ahead?", "X-Debug-Force-Error", "unavailable; count=2");
 
@@ -50,13 +50,13 @@ class ResilientGenerationIT {
         assertThat(meta.getJsonArray("backoffMs").getJsonNumber(0).longValue()).isEqualTo(BASE);
         assertThat(meta.getJsonArray("backoffMs").getJsonNumber(1).longValue()).isEqualTo(2 * BASE);
         assertThat(meta.getString("breakerState")).isEqualTo("CLOSED");
-        assertThat(Db.demoBalance()).isEqualTo(before - 1);
+        assertThat(Db.balance(api.userId())).isEqualTo(before - 1);
     }
 
     @Test
     void aProviderThatStaysDownIs503WithRetryAfterTheMessageKeptAndNothingCharged() {
         String chat = api.newChat(Api.PROFESSOR_LIN);
-        long before = Db.demoBalance();
+        long before = Db.balance(api.userId());
 
         Api.Reply reply = send(chat, "Anyone there?", "X-Debug-Force-Error", "unavailable");
 
@@ -72,7 +72,7 @@ class ResilientGenerationIT {
                         .containsEntry("content", "Anyone there?").containsEntry("status", "FAILED")
                         .containsEntry("error_code", "AI_PROVIDER_UNAVAILABLE"));
         assertThat(Db.scalar("select count(*) from messages where chat_id = ? and role = 'ASSISTANT'", chat)).isZero();
-        assertThat(Db.demoBalance()).isEqualTo(before);
+        assertThat(Db.balance(api.userId())).isEqualTo(before);
     }
 
     @Test

@@ -19,13 +19,13 @@ class SendMessageIT {
     @BeforeAll
     static void serviceIsUp() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(50);
+        Db.topUp(api.userId(), 50);
     }
 
     @Test
     void aSentMessageGetsAPersonaReplyStoresBothMessagesAndChargesOneToken() {
         String chatId = api.newChat(Api.CAPTAIN_MIRA);
-        long before = Db.demoBalance();
+        long before = Db.balance(api.userId());
 
         Api.Reply reply = api.post("/api/chats/" + chatId + "/messages", "{\"content\":\"Where are we heading?\"}",
                 "Idempotency-Key", "it-send-1");
@@ -50,7 +50,7 @@ class SendMessageIT {
                 .containsEntry("content", "Where are we heading?").containsEntry("idempotency_key", "it-send-1");
         assertThat(rows.get(1)).containsEntry("role", "ASSISTANT").containsEntry("status", "COMPLETED")
                 .containsEntry("content", assistant.getString("content"));
-        assertThat(Db.demoBalance()).isEqualTo(before - 1);
+        assertThat(Db.balance(api.userId())).isEqualTo(before - 1);
         assertThat(Db.scalar("select count(*) from token_ledger where message_id = ?", assistant.getString("id")))
                 .isEqualTo(1);
         assertThat(api.get("/api/me").json().getJsonNumber("tokenBalance").longValue()).isEqualTo(before - 1);

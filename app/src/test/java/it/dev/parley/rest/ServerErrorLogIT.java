@@ -28,7 +28,7 @@ class ServerErrorLogIT {
     @BeforeAll
     static void serviceIsUp() {
         api.awaitReady(Duration.ofSeconds(60));
-        Db.topUpDemoUser(50);
+        Db.topUp(api.userId(), 50);
     }
 
     @Test

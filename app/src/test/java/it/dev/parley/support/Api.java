@@ -10,29 +10,109 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-/** A small HTTP client for the deployed service: JSON in, status + headers + JSON out. */
+/**
+ * A small HTTP client for the deployed service: JSON in, status + headers + JSON out. Each instance is
+ * one user: on its first request it signs in through the development sign-in
+ * ({@code POST /api/auth/dev-login}, on in the IT server) as a fresh unique username, or as the one
+ * given ({@link #as}), and sends {@code Authorization: Bearer <token>} with every request — unless the
+ * request carries its own {@code Authorization} header, or the instance is {@link #anonymous}.
+ */
 public final class Api {
     public static final String CAPTAIN_MIRA = "00000000-0000-4000-8000-00000000a001";
     public static final String PROFESSOR_LIN = "00000000-0000-4000-8000-00000000a002";
-    public static final String DEMO_USER = "00000000-0000-4000-8000-000000000001";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     // HTTP/1.1: the JDK client would otherwise upgrade to h2c, and Liberty's HTTP/2 stalls streams under many
     // concurrent requests on one connection (threads parked in H2WriteQEntry.waitWriteCompleteLatch)
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    /** Who this instance signs in as; null: it sends no token. */
+    private final String username;
+    private volatile String token;
+    private volatile String userId;
 
+    /** A fresh user of the service at {@code base}. */
     public Api(String base) {
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this(base, freshUsername());
     }
 
-    /** The API of the server the build started (system property {@code parley.it.base-url}). */
+    private Api(String base, String username) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.username = username;
+    }
+
+    /** A fresh user of the server the build started (system property {@code parley.it.base-url}). */
     public static Api fromSystemProperties() {
-        return new Api(System.getProperty("parley.it.base-url", "http://localhost:9280"));
+        return new Api(baseUrl());
+    }
+
+    /** The user {@code username} of the server the build started: the same username is the same user. */
+    public static Api as(String username) {
+        return new Api(baseUrl(), username);
+    }
+
+    /** A client of the server the build started that sends no token (public endpoints, 401 tests). */
+    public static Api anonymous() {
+        return new Api(baseUrl(), null);
+    }
+
+    private static String baseUrl() {
+        return System.getProperty("parley.it.base-url", "http://localhost:9280");
+    }
+
+    /** A username no other instance uses: {@code it-} and 16 random hex digits. */
+    public static String freshUsername() {
+        byte[] bits = new byte[8];
+        RANDOM.nextBytes(bits);
+        return "it-" + HexFormat.of().formatHex(bits);
+    }
+
+    /** This user's bearer token, signing in first if needed. */
+    public String token() {
+        if (username == null) {
+            throw new IllegalStateException("an anonymous Api has no token");
+        }
+        String current = token;
+        if (current == null) {
+            synchronized (this) {
+                if (token == null) {
+                    Reply signedIn = send(plainRequest("/api/auth/dev-login").header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"" + username + "\"}")));
+                    if (signedIn.status() != 200) {
+                        throw new IllegalStateException("dev-login as " + username + " failed: " + signedIn.status()
+                                + " " + signedIn.body());
+                    }
+                    token = signedIn.json().getString("accessToken");
+                }
+                current = token;
+            }
+        }
+        return current;
+    }
+
+    /** This user's id, from {@code GET /api/me} (which provisions the user on the first call). */
+    public String userId() {
+        String id = userId;
+        if (id == null) {
+            Reply me = get("/api/me");
+            if (me.status() != 200) {
+                throw new IllegalStateException("GET /api/me failed: " + me.status() + " " + me.body());
+            }
+            id = me.json().getString("id");
+            userId = id;
+        }
+        return id;
+    }
+
+    public String username() {
+        return username;
     }
 
     /** A response: status, headers, body. */
@@ -81,10 +161,27 @@ public final class Api {
         }
     }
 
-    public HttpRequest.Builder request(String path, String... headers) {
+    /** A request with the header pairs given and no credential. */
+    public HttpRequest.Builder plainRequest(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
+        }
+        return b;
+    }
+
+    /**
+     * A request with the header pairs given and this user's bearer token, unless the pairs hold an
+     * {@code Authorization} header (sent as given) or this instance is anonymous.
+     */
+    public HttpRequest.Builder request(String path, String... headers) {
+        HttpRequest.Builder b = plainRequest(path, headers);
+        boolean own = false;
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            own |= headers[i].equalsIgnoreCase("Authorization");
+        }
+        if (!own && username != null) {
+            b.header("Authorization", "Bearer " + token());
         }
         return b;
     }
@@ -103,12 +200,21 @@ public final class Api {
         return created.json().getString("id");
     }
 
-    /** Waits (polling, with a deadline) until the service answers {@code GET /api/me}. */
+    /** A single-use ticket for the chat's event stream ({@code POST /api/chats/{chatId}/events/ticket}). */
+    public String eventTicket(String chatId) {
+        Reply ticket = post("/api/chats/" + chatId + "/events/ticket", "");
+        if (ticket.status() != 200) {
+            throw new IllegalStateException("no event ticket: " + ticket.status() + " " + ticket.body());
+        }
+        return ticket.json().getString("ticket");
+    }
+
+    /** Waits (polling, with a deadline) until the service answers the public {@code GET /api/personas}. */
     public void awaitReady(Duration deadline) {
         long until = System.nanoTime() + deadline.toNanos();
         while (System.nanoTime() < until) {
             try {
-                if (get("/api/me").status() == 200) {
+                if (send(plainRequest("/api/personas").GET()).status() == 200) {
                     return;
                 }
             } catch (UncheckedIOException notYet) {

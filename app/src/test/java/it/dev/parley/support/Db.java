@@ -77,28 +77,25 @@ public final class Db {
         return ((Number) rows(sql, args).get(0).values().iterator().next()).longValue();
     }
 
-    public static long demoBalance() {
-        return scalar("select token_balance from users where id = ?", Api.DEMO_USER);
+    /** The user's token balance. */
+    public static long balance(String userId) {
+        return scalar("select token_balance from users where id = ?", userId);
     }
 
-    /** Sets the demo user's balance. */
-    public static void setDemoBalance(long balance) {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
-                "update users set token_balance = ? where id = ?")) {
-            ps.setLong(1, balance);
-            ps.setObject(2, UUID.fromString(Api.DEMO_USER));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Sets the user's balance. */
+    public static void setBalance(String userId, long balance) {
+        update("update users set token_balance = ? where id = ?", balance, userId);
     }
 
-    /** Gives the demo user at least {@code atLeast} tokens (other tests spend them). */
-    public static void topUpDemoUser(long atLeast) {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
-                "update users set token_balance = greatest(token_balance, ?) where id = ?")) {
-            ps.setLong(1, atLeast);
-            ps.setObject(2, UUID.fromString(Api.DEMO_USER));
+    /** Gives the user at least {@code atLeast} tokens. */
+    public static void topUp(String userId, long atLeast) {
+        update("update users set token_balance = greatest(token_balance, ?) where id = ?", atLeast, userId);
+    }
+
+    private static void update(String sql, long value, String userId) {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, value);
+            ps.setObject(2, UUID.fromString(userId));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
