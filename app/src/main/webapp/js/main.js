@@ -46,6 +46,9 @@ async function enterApp() {
   if (document.body.dataset.view !== 'app') return; // the session ended meanwhile
   const wanted = new URLSearchParams(location.hash.slice(1)).get('chat');
   const initial = state.chats.find((c) => c.id === wanted)?.id || state.chats[0]?.id;
+  if (wanted && initial !== wanted && !state.chatsStale) {
+    history.replaceState(null, '', `${location.pathname}${location.search}`); // not one of this user's chats
+  }
   if (initial) openChat(initial);
   else render();
   if (state.chatId) el.input.focus();

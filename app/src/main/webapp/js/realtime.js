@@ -5,13 +5,15 @@
 // The server ends a stream when the token it was opened with would expire; a network failure ends
 // it too. EventSource would then reconnect by itself with the same, spent, ticket: instead the page
 // closes it and opens a new connection with a new ticket, after a short delay that doubles (up to
-// MAX_DELAY_MS) while connections keep failing before they open. A ticket refused with 401 (the
+// MAX_DELAY_MS) while connections keep failing, or ending within STABLE_MS of opening. A ticket refused with 401 (the
 // session ended: api.js shows the sign-in), 403 or 404 (not the caller's chat) stops reconnecting.
 
 import { api } from './api.js';
 
 const FIRST_DELAY_MS = 250;
 const MAX_DELAY_MS = 30000;
+/** A stream that stayed open this long was fine: the next reconnection starts from the first delay again. */
+const STABLE_MS = 10000;
 const DENIED = new Set([401, 403, 404]);
 
 /**
@@ -23,7 +25,8 @@ export function listen(chatId, { onTyping, onMessage, onOpen, onDenied }) {
   let source = null;
   let timer = null;
   let closed = false;
-  let failures = 0; // connections in a row that ended before they opened
+  let failures = 0; // connections in a row that failed or did not stay open for STABLE_MS
+  let openedAt = 0;
 
   const parse = (handler) => (event) => {
     let data;
@@ -67,11 +70,14 @@ export function listen(chatId, { onTyping, onMessage, onOpen, onDenied }) {
     opened.addEventListener('typing', parse(onTyping));
     opened.addEventListener('message', parse(onMessage));
     opened.addEventListener('open', () => {
-      failures = 0;
+      openedAt = Date.now();
       onOpen();
     });
     opened.addEventListener('error', () => {
-      if (source === opened) reconnect();
+      if (source !== opened) return;
+      if (openedAt && Date.now() - openedAt >= STABLE_MS) failures = 0;
+      openedAt = 0;
+      reconnect();
     });
   }
 
