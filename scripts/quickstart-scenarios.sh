@@ -9,7 +9,9 @@
 #
 # B (the service, default http://localhost:9080) and LOG (its messages.log) can be overridden.
 # Default timings are assumed (retries after 1 s, 2 s, 4 s; a breaker opens for 30 s), so a full
-# run takes about a minute and a half. Scenario 8 needs psql: it sets the demo user's balance to 0
+# run takes about a minute and a half. Every request is made as the user "quickstart", signed in through
+# the development sign-in (POST /api/auth/dev-login, on with the run command); the transcripts show its
+# bearer token as $TOKEN. Scenario 8 needs psql: it sets that user's balance to 0
 # in the embedded database (password from the data directory's parley-credentials.properties, the
 # directory named by the db_embedded_started log line), then puts it back.
 set -u
@@ -19,6 +21,9 @@ H='Content-Type: application/json'
 SHOWN=${B#http://}
 RESP=$(mktemp)
 trap 'rm -f "$RESP"' EXIT
+TOKEN=$(curl -s -X POST "$B/api/auth/dev-login" -H "$H" -d '{"username":"quickstart"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
+A="Authorization: Bearer $TOKEN"
 
 mark() { wc -l < "$LOG"; }
 tele() { tail -n +$(( $1 + 1 )) "$LOG" | grep -oE '\{"event":"[a-z_]+".*\}' ; }
@@ -33,10 +38,10 @@ run() { # title, curl args...
   local title=$1; shift
   echo "### $title"; echo
   echo '```console'
-  { printf '$ curl -si'; for a in "$@"; do quote "$a"; done; echo; }
+  { printf '$ curl -si -H "Authorization: Bearer $TOKEN"'; for a in "$@"; do quote "$a"; done; echo; }
   local m; m=$(mark)
   # left out: headers that vary on every run or are the same on every response (security headers)
-  curl -si "$@" | tr -d '\r' \
+  curl -si -H "$A" "$@" | tr -d '\r' \
     | grep -viE '^(date|content-length|content-language|content-security-policy|x-content-type-options|referrer-policy):' > "$RESP"
   cat "$RESP"
   echo; echo '```'; echo
@@ -50,7 +55,7 @@ run() { # title, curl args...
 }
 header() { grep -i "^$1:" "$RESP" | head -1 | sed 's/^[^:]*: *//'; }
 new_chat() { # persona id
-  curl -s -X POST "$B/api/chats" -H "$H" -d "{\"personaId\":\"$1\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+  curl -s -X POST "$B/api/chats" -H "$H" -H "$A" -d "{\"personaId\":\"$1\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
 }
 MIRA=00000000-0000-4000-8000-00000000a001
 LIN=00000000-0000-4000-8000-00000000a002
@@ -95,12 +100,13 @@ DATA=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["dataDirectory
 PGPASSWORD=$(sed -n 's/^password=//p' "$DATA/parley-credentials.properties")
 export PGPASSWORD
 sql() { psql -qtA -h localhost -p "$PORT" -U parley -d parley -c "$1"; }
-BALANCE=$(sql "select token_balance from parley.users where id = '00000000-0000-4000-8000-000000000001'")
+ME=$(curl -s "$B/api/me" -H "$A" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+BALANCE=$(sql "select token_balance from parley.users where id = '$ME'")
 echo "(balance set to 0, as the application's role, with the password from the embedded database's credentials file:"
-echo "\`PGPASSWORD=\$(sed -n 's/^password=//p' $DATA/parley-credentials.properties) psql -h localhost -p $PORT -U parley -d parley -c \"update parley.users set token_balance = 0\"\`)"; echo
-sql "update parley.users set token_balance = 0" >/dev/null
+echo "\`PGPASSWORD=\$(sed -n 's/^password=//p' $DATA/parley-credentials.properties) psql -h localhost -p $PORT -U parley -d parley -c \"update parley.users set token_balance = 0 where id = '$ME'\"\`)"; echo
+sql "update parley.users set token_balance = 0 where id = '$ME'" >/dev/null
 run "8. Insufficient tokens" -X POST "$B/api/chats/$CHAT3/messages" -H "$H" -d '{"content":"One more question"}'
-sql "update parley.users set token_balance = $BALANCE" >/dev/null
+sql "update parley.users set token_balance = $BALANCE where id = '$ME'" >/dev/null
 echo "(balance set back to $BALANCE)"; echo
 
 CHAT4=$(new_chat $MIRA)

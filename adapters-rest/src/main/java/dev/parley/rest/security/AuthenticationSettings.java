@@ -48,14 +48,28 @@ public class AuthenticationSettings {
             return;
         }
         if (issuer.isEmpty()) {
-            throw new IllegalStateException("Parley cannot start: set mp.jwt.verify.issuer (environment"
+            throw new NotConfigured("Parley cannot start: set mp.jwt.verify.issuer (environment"
                     + " MP_JWT_VERIFY_ISSUER) to the issuer of your identity provider's tokens,"
                     + " or parley.auth.dev-login.enabled=true (environment PARLEY_AUTH_DEV_LOGIN_ENABLED) for development");
         }
         if (publicKey.isEmpty() && publicKeyLocation.isEmpty()) {
-            throw new IllegalStateException("Parley cannot start: set mp.jwt.verify.publickey.location (environment"
+            throw new NotConfigured("Parley cannot start: set mp.jwt.verify.publickey.location (environment"
                     + " MP_JWT_VERIFY_PUBLICKEY_LOCATION) to the issuer's public key or key-set URL,"
                     + " or parley.auth.dev-login.enabled=true (environment PARLEY_AUTH_DEV_LOGIN_ENABLED) for development");
+        }
+    }
+
+    /** A start refused for a missing identity setting: the message names it; no stack trace follows it. */
+    public static final class NotConfigured extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        NotConfigured(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.ai.fault.FaultInjection;
 import dev.parley.domain.breaker.BreakerConfig;
 import dev.parley.domain.retry.RetryPolicy;
+import dev.parley.rest.security.AuthenticationSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -115,13 +116,18 @@ class ProductionServerConfigurationTest {
         assertThat(texts(dropIn, "feature")).containsExactly("localConnector-1.0");
         assertThat(elements(dropIn, "variable").stream().map(v -> v.getAttribute("name")))
                 .contains("parley.debug.force-error.enabled", "parley.retry.backoff-base-ms",
-                        "parley.retry.deadline-ms", "parley.breaker.open-duration-ms", "parley.http.port");
+                        "parley.retry.deadline-ms", "parley.breaker.open-duration-ms", "parley.http.port",
+                        "parley.auth.dev-login.enabled");
     }
 
     @Test
     void withoutTheTestDropInDebugIsOffAndTheTimingsAreTheDefaults() throws Exception {
         assertThat(configDefault(FaultInjection.class, "parley.debug.force-error.enabled")).isEqualTo("false");
         assertThat(configDefault(ResilienceSettings.class, "retry.backoff-base-ms")).isEqualTo("1000");
+        // the development sign-in is off unless a drop-in or the environment turns it on
+        assertThat(configDefault(AuthenticationSettings.class, "parley.auth.dev-login.enabled")).isEqualTo("false");
+        assertThat(elements(parse(SERVER_XML), "variable")).extracting(v -> v.getAttribute("name"))
+                .doesNotContain("parley.auth.dev-login.enabled");
         assertThat(configDefault(ResilienceSettings.class, "retry.deadline-ms")).isEqualTo("25000");
         assertThat(configDefault(ResilienceSettings.class, "breaker.open-duration-ms")).isEqualTo("30000");
         assertThat(List.of(1, 2, 3)).map(RetryPolicy.DEFAULTS::backoff)

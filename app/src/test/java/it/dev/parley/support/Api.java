@@ -21,7 +21,8 @@ import java.util.Optional;
  * one user: on its first request it signs in through the development sign-in
  * ({@code POST /api/auth/dev-login}, on in the IT server) as a fresh unique username, or as the one
  * given ({@link #as}), and sends {@code Authorization: Bearer <token>} with every request — unless the
- * request carries its own {@code Authorization} header, or the instance is {@link #anonymous}.
+ * request carries its own {@code Authorization} header, the instance is {@link #anonymous} (no token) or
+ * was given its token ({@link #withToken}).
  */
 public final class Api {
     public static final String CAPTAIN_MIRA = "00000000-0000-4000-8000-00000000a001";
@@ -44,8 +45,13 @@ public final class Api {
     }
 
     private Api(String base, String username) {
+        this(base, username, null);
+    }
+
+    private Api(String base, String username, String token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.username = username;
+        this.token = token;
     }
 
     /** A fresh user of the server the build started (system property {@code parley.it.base-url}). */
@@ -63,6 +69,11 @@ public final class Api {
         return new Api(baseUrl(), null);
     }
 
+    /** A client of the server the build started that sends {@code token} as its bearer token, as it is. */
+    public static Api withToken(String token) {
+        return new Api(baseUrl(), null, token);
+    }
+
     private static String baseUrl() {
         return System.getProperty("parley.it.base-url", "http://localhost:9280");
     }
@@ -76,10 +87,10 @@ public final class Api {
 
     /** This user's bearer token, signing in first if needed. */
     public String token() {
-        if (username == null) {
+        String current = token;
+        if (current == null && username == null) {
             throw new IllegalStateException("an anonymous Api has no token");
         }
-        String current = token;
         if (current == null) {
             synchronized (this) {
                 if (token == null) {
@@ -180,7 +191,7 @@ public final class Api {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             own |= headers[i].equalsIgnoreCase("Authorization");
         }
-        if (!own && username != null) {
+        if (!own && (username != null || token != null)) {
             b.header("Authorization", "Bearer " + token());
         }
         return b;

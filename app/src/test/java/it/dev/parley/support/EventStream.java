@@ -33,6 +33,7 @@ public final class EventStream implements AutoCloseable {
     private final HttpResponse<Stream<String>> response;
     private final BlockingQueue<Item> items = new LinkedBlockingQueue<>();
     private final Thread reader;
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
     private EventStream(HttpResponse<Stream<String>> response) {
         this.response = response;
@@ -41,12 +42,20 @@ public final class EventStream implements AutoCloseable {
         reader.start();
     }
 
-    /** Opens the chat's stream and returns once the response headers are in. */
+    /** Opens the chat's stream with the user's bearer token and returns once the response headers are in. */
     public static EventStream open(Api api, String chatId) {
+        return open(api.request("/api/chats/" + chatId + "/events", "Accept", "text/event-stream"));
+    }
+
+    /** Opens the chat's stream with an event-stream ticket, as a browser's EventSource does (no header). */
+    public static EventStream openWithTicket(Api api, String chatId, String ticket) {
+        return open(api.plainRequest("/api/chats/" + chatId + "/events?ticket=" + ticket, "Accept", "text/event-stream"));
+    }
+
+    private static EventStream open(java.net.http.HttpRequest.Builder request) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try {
-            HttpResponse<Stream<String>> response = http.send(api.request("/api/chats/" + chatId + "/events",
-                    "Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
             return new EventStream(response);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -93,6 +102,18 @@ public final class EventStream implements AutoCloseable {
             }
         } catch (RuntimeException closed) {
             // the stream was closed by the test or the server
+        } finally {
+            ended.countDown();
+        }
+    }
+
+    /** Whether the server ended the stream within {@code wait}. */
+    public boolean awaitEnd(Duration wait) {
+        try {
+            return ended.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -21,6 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -28,6 +33,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +51,11 @@ import org.junit.jupiter.api.Test;
  * The deployable, used as an operator would: {@code target/parley-server.zip} unpacked into an empty
  * directory, started with {@code bin/server start parley} and environment variables only (an empty
  * PostgreSQL database with its own role, an OpenAI-compatible provider faked at the HTTP boundary, a
- * free HTTP port), then a chat, messages, the rows in the database, and {@code bin/server stop parley}.
- * The production defaults are in force: the debug header is ignored, and a provider failure is
- * retried after the default 1 s backoff.
+ * free HTTP port, a token issuer whose key pair the test generates), then a chat, messages, the rows in
+ * the database, and {@code bin/server stop parley}. The production defaults are in force: the debug
+ * header is ignored, a provider failure is retried after the default 1 s backoff, the development
+ * sign-in does not exist, every API call but the personas needs a token of the configured issuer, and
+ * without an issuer the application does not start.
  */
 class ServerPackageIT {
     private static final String PASSWORD = "s3cret-" + UUID.randomUUID();
@@ -58,11 +66,17 @@ class ServerPackageIT {
     /** The fake provider: answers every call, except that it fails the first call about "Retry me". */
     private static HttpServer provider;
     private static final AtomicInteger RETRY_ME_CALLS = new AtomicInteger();
+    private static final String ISSUER = "https://issuer.package.test";
     private static Path wlp;
     private static int port;
+    /** The test issuer's signing key; its public half is the server's {@code mp.jwt.verify.publickey.location}. */
+    private static PrivateKey issuerKey;
+    private static Path issuerPublicKey;
+    /** The caller's bearer token, signed by the test issuer. */
+    private static String token;
 
     @BeforeAll
-    static void unpackAndPrepareAnEmptyDatabase() throws IOException, SQLException {
+    static void unpackAndPrepareAnEmptyDatabase() throws IOException, SQLException, GeneralSecurityException {
         Path work = Path.of(System.getProperty("parley.package.work-dir", "target/package-it"));
         deleteRecursively(work);
         Files.createDirectories(work);
@@ -75,6 +89,16 @@ class ServerPackageIT {
             s.execute("create database parley owner parley");
         }
         port = freePort();
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair issuer = generator.generateKeyPair();
+        issuerKey = issuer.getPrivate();
+        issuerPublicKey = work.resolve("issuer-public.pem");
+        Files.writeString(issuerPublicKey, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(issuer.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        long now = System.currentTimeMillis() / 1000;
+        token = sign(Json.createObjectBuilder().add("iss", ISSUER).add("sub", "package-user-1")
+                .add("preferred_username", "operator").add("iat", now).add("exp", now + 3600).build());
         provider = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         provider.createContext("/v1/chat/completions", exchange -> {
             String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -112,11 +136,22 @@ class ServerPackageIT {
             assertThat(servers).hasSize(1);
         }
 
-        run("start");
+        run("start", true);
         try {
             assertThat(awaitOk(Duration.ofSeconds(180), "/health/ready"))
                     .as("ready within 3 minutes\n" + messages()).isEqualTo(200);
             assertThat(get("/health/started").statusCode()).isEqualTo(200);
+
+            HttpResponse<String> devLogin = send(HttpRequest.newBuilder(uri("/api/auth/dev-login"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"x\"}")));
+            assertThat(devLogin.statusCode()).as("no development sign-in in production: " + devLogin.body()).isEqualTo(404);
+            assertThat(json(devLogin.body()).asJsonObject().getString("code")).isEqualTo("NOT_FOUND");
+            HttpResponse<String> anonymous = get("/api/me");
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
+            HttpResponse<String> me = send(HttpRequest.newBuilder(uri("/api/me")).header("Authorization", "Bearer " + token).GET());
+            assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+            assertThat(json(me.body()).asJsonObject().getString("displayName")).isEqualTo("operator");
 
             String persona = json(get("/api/personas").body()).asJsonArray().getJsonObject(0).getString("id");
             HttpResponse<String> chat = post("/api/chats", "{\"personaId\":\"" + persona + "\"}", Map.of());
@@ -149,14 +184,49 @@ class ServerPackageIT {
             assertThat(scalar("select count(*) from pg_tables where tablename = 'messages' and tableowner = 'parley'", null))
                     .as("the schema was created by the configured role").isEqualTo(1);
             assertThat(messages()).contains("debug_header_ignored").doesNotContain("debug_fault_injected");
+            assertThat(scalar("select 100 - token_balance from users where subject = ?", "package-user-1"))
+                    .as("three replies charged to the token's user").isEqualTo(3);
         } finally {
-            run("stop");
+            run("stop", true);
         }
         assertThat(answers()).as("nothing listens after 'server stop'").isFalse();
     }
 
-    /** {@code bin/server <action> parley} with a bare environment: the JDK, the PATH, and Parley's settings. */
-    private static void run(String action) throws IOException, InterruptedException {
+    /** Safe by default: a package started without a token issuer refuses to start and says which setting is missing. */
+    @Test
+    void withoutAnIssuerTheApplicationDoesNotStartAndTheLogNamesTheSetting() throws Exception {
+        run("start", false);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (!messages().contains("CWWKZ0002E") && !messages().contains("CWWKZ0012I")
+                    && !messages().contains("CWWKZ0001I") && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(250); // the polling interval of a deadline-bounded wait
+            }
+            String log = messages();
+            assertThat(log).as(log).doesNotContain("CWWKZ0001I: Application parley started")
+                    .contains("Parley cannot start: set mp.jwt.verify.issuer (environment MP_JWT_VERIFY_ISSUER)");
+            assertThat(get("/api/personas").statusCode()).as("nothing serves the API").isNotEqualTo(200);
+        } finally {
+            run("stop", false);
+        }
+    }
+
+    /** A compact RS256 JWS of {@code claims}, signed by the test issuer (no {@code kid}: it has one key). */
+    private static String sign(JsonObject claims) throws GeneralSecurityException {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String input = base64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+                + "." + base64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(issuerKey);
+        rsa.update(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + base64.encodeToString(rsa.sign());
+    }
+
+    /**
+     * {@code bin/server <action> parley} with a bare environment: the JDK, the PATH, and Parley's
+     * settings, with or without the token issuer's.
+     */
+    private static void run(String action, boolean withIssuer) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(wlp.resolve("bin/server").toString(), action, "parley")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = pb.environment();
@@ -172,6 +242,10 @@ class ServerPackageIT {
         env.put("PARLEY_AI_OPENAI_BASE_URL", "http://127.0.0.1:" + provider.getAddress().getPort());
         env.put("PARLEY_AI_OPENAI_API_KEY", "sk-package-test-0123456789");
         env.put("PARLEY_AI_OPENAI_MODEL", "gpt-package");
+        if (withIssuer) {
+            env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+            env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", issuerPublicKey.toString());
+        }
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -212,7 +286,7 @@ class ServerPackageIT {
 
     private static HttpResponse<String> post(String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return send(request);
     }

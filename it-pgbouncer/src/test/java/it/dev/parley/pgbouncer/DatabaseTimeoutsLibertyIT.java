@@ -38,12 +38,12 @@ class DatabaseTimeoutsLibertyIT {
     @BeforeAll
     static void startDatabaseBouncerAndServer() {
         Databases.postgres();
-        Databases.execute("update users set token_balance = 1000000 where id = '00000000-0000-4000-8000-000000000001'");
         bouncer = PgBouncer.start("timeouts", PgBouncer.Mode.TRANSACTION, 3, Databases.postgres().getPort());
         server = LibertyServer.start(Map.of(
                 "PARLEY_DB_URL", bouncer.jdbcUrl(),
                 "PARLEY_DB_USER", "postgres",
                 "PARLEY_HTTP_PORT", Integer.toString(Integer.getInteger("parley.pgb.http.port", 9181))));
+        Databases.execute("update users set token_balance = 1000000 where id = '" + server.userId() + "'");
     }
 
     @AfterAll

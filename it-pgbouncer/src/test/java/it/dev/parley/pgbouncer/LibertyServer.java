@@ -21,24 +21,28 @@ import java.util.regex.Pattern;
 /**
  * The Liberty server {@code parley-pgb} the build created (the app WAR and the root server.xml),
  * started by the test with the environment it chooses, so that PostgreSQL and PgBouncer are up
- * before it; and the few API calls the tests make against it (over HTTP/1.1).
+ * before it, and with the development sign-in on ({@code PARLEY_AUTH_DEV_LOGIN_ENABLED=true}); and the
+ * few API calls the tests make against it (over HTTP/1.1), as one user signed in through it.
  */
 final class LibertyServer implements AutoCloseable {
     private static final String NAME = "parley-pgb";
     private static final String CAPTAIN_MIRA = "00000000-0000-4000-8000-00000000a001";
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
     private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"accessToken\":\"([^\"]+)\"");
+    private volatile String token;
+    private volatile String userId;
     private final Path wlp = Path.of(System.getProperty("parley.pgb.wlp.home", "target/liberty/wlp"));
     private final int port = Integer.getInteger("parley.pgb.http.port", 9181);
     private final HttpClient http = HttpClient.newBuilder()
             // HTTP/1.1: the JDK client's h2c upgrade requests stall under concurrency on Liberty
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** Starts the server with {@code environment} added and returns when /api/me answers 200. */
+    /** Starts the server with {@code environment} added and returns when the public /api/personas answers 200. */
     static LibertyServer start(Map<String, String> environment) {
         LibertyServer server = new LibertyServer();
         server.run(List.of("start", NAME), environment);
-        if (!Poll.until(Duration.ofSeconds(180), () -> server.status("/api/me") == 200)) {
+        if (!Poll.until(Duration.ofSeconds(180), () -> server.status("/api/personas") == 200)) {
             String messages = server.messages();
             server.close();
             fail("Liberty never answered on port " + server.port + ":\n" + messages);
@@ -73,18 +77,52 @@ final class LibertyServer implements AutoCloseable {
         return m.group(1);
     }
 
+    /** The signed-in user's id ({@code GET /api/me}, which provisions the user on first use). */
+    String userId() {
+        if (userId == null) {
+            HttpResponse<String> me = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/me"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token()).GET());
+            Matcher m = ID.matcher(me.body());
+            if (me.statusCode() != 200 || !m.find()) {
+                fail("GET /api/me: " + me.statusCode() + " " + me.body());
+            }
+            userId = m.group(1);
+        }
+        return userId;
+    }
+
+    /** The bearer token of this server's test user, from the development sign-in. */
+    private synchronized String token() {
+        if (token == null) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/auth/dev-login"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"pgb-" + port + "\"}")));
+            Matcher m = ACCESS_TOKEN.matcher(r.body());
+            if (r.statusCode() != 200 || !m.find()) {
+                fail("dev-login: " + r.statusCode() + " " + r.body());
+            }
+            token = m.group(1);
+        }
+        return token;
+    }
+
     /**
-     * POSTs {@code json} to {@code path}, with an {@code Idempotency-Key} when one is given; a request
-     * still unanswered after {@code timeout} fails.
+     * POSTs {@code json} to {@code path} as the test user, with an {@code Idempotency-Key} when one is
+     * given; a request still unanswered after {@code timeout} fails.
      */
     HttpResponse<String> post(String path, String json, String idempotencyKey, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token())
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
+        return send(request);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -132,6 +170,7 @@ final class LibertyServer implements AutoCloseable {
         pb.environment().remove("PARLEY_DB_PGBOUNCER_DISABLE_CACHE");
         pb.environment().remove("PARLEY_DB_URL");
         pb.environment().remove("PARLEY_DB_EMBEDDED");
+        pb.environment().put("PARLEY_AUTH_DEV_LOGIN_ENABLED", "true");
         pb.environment().putAll(environment);
         try {
             Process p = pb.start();

@@ -51,6 +51,6 @@ class MissingDatabaseSettingLibertyIT {
         assertThat(lines).filteredOn(l -> l.startsWith("\tat ") || l.contains("FlywaySqlException")
                 || l.contains("Caused by")).as("no stack trace").isEmpty();
         assertThat(log).doesNotContain("db_embedded_started", "CWWKZ0001I: Application parley started");
-        assertThat(server.statusOf("/api/me")).as("nothing serves the API").isNotEqualTo(200);
+        assertThat(server.statusOf("/api/personas")).as("nothing serves the API").isNotEqualTo(200);
     }
 }

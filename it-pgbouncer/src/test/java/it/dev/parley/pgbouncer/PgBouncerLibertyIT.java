@@ -32,7 +32,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PgBouncerLibertyIT {
-    private static final String DEMO_USER = "00000000-0000-4000-8000-000000000001";
 
     private static PgBouncer bouncer;
     private static LibertyServer server;
@@ -40,12 +39,12 @@ class PgBouncerLibertyIT {
     @BeforeAll
     static void startDatabaseBouncerAndServer() {
         Databases.postgres();
-        Databases.execute("update users set token_balance = 1000000 where id = '" + DEMO_USER + "'");
         bouncer = PgBouncer.start("liberty", PgBouncer.Mode.TRANSACTION, 3, Databases.postgres().getPort());
         server = LibertyServer.start(Map.of(
                 "PARLEY_DB_URL", bouncer.jdbcUrl(),
                 "PARLEY_DB_USER", "postgres",
                 "PARLEY_HTTP_PORT", Integer.toString(Integer.getInteger("parley.pgb.http.port", 9181))));
+        Databases.execute("update users set token_balance = 1000000 where id = '" + server.userId() + "'");
     }
 
     @AfterAll
@@ -162,15 +161,16 @@ class PgBouncerLibertyIT {
         System.out.printf("liberty restart: %d turns ok, %d answered 503 DATABASE_UNAVAILABLE%n", total(successes),
                 unavailable.get());
         assertThat(unexpected).as("never a 500 or another code").isEmpty();
-        assertThat(replyAndChargeCountsOfTheDemoUser()).as("one charge per stored reply").isTrue();
+        assertThat(replyAndChargeCountsOfTheTestUser()).as("one charge per stored reply").isTrue();
     }
 
-    private static boolean replyAndChargeCountsOfTheDemoUser() {
+    private static boolean replyAndChargeCountsOfTheTestUser() {
+        String user = server.userId();
         try (var c = Databases.direct().getConnection(); var s = c.createStatement();
                 var rs = s.executeQuery("select (select count(*) from messages m join chats ch on ch.id = m.chat_id"
-                        + " where ch.user_id = '" + DEMO_USER + "' and m.role = 'ASSISTANT'),"
-                        + " (select count(*) from token_ledger where user_id = '" + DEMO_USER + "'),"
-                        + " (select 1000000 - token_balance from users where id = '" + DEMO_USER + "'),"
+                        + " where ch.user_id = '" + user + "' and m.role = 'ASSISTANT'),"
+                        + " (select count(*) from token_ledger where user_id = '" + user + "'),"
+                        + " (select 1000000 - token_balance from users where id = '" + user + "'),"
                         + " (select count(*) - count(distinct content) from messages where role = 'USER')")) {
             rs.next();
             return rs.getLong(1) == rs.getLong(2) && rs.getLong(2) == rs.getLong(3) && rs.getLong(4) == 0;
