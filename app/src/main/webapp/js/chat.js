@@ -51,6 +51,9 @@ function connect(chatId) {
       state.thread?.rewindToFirstPending();
       syncThread();
     },
+    onDown: () => {
+      document.body.dataset.events = 'reconnecting';
+    },
     onTyping,
     onMessage,
     onDenied: (error) => {

@@ -18,10 +18,10 @@ const DENIED = new Set([401, 403, 404]);
 
 /**
  * Listens to one chat's events until close() is called. onOpen runs on every (re)connection so the
- * caller can catch up on what it missed; onDenied(error) when the server refuses the chat's stream
- * for good (no more reconnections).
+ * caller can catch up on what it missed; onDown when a stream ended or failed (a new one follows);
+ * onDenied(error) when the server refuses the chat's stream for good (no more reconnections).
  */
-export function listen(chatId, { onTyping, onMessage, onOpen, onDenied }) {
+export function listen(chatId, { onTyping, onMessage, onOpen, onDown, onDenied }) {
   let source = null;
   let timer = null;
   let closed = false;
@@ -77,6 +77,7 @@ export function listen(chatId, { onTyping, onMessage, onOpen, onDenied }) {
       if (source !== opened) return;
       if (openedAt && Date.now() - openedAt >= STABLE_MS) failures = 0;
       openedAt = 0;
+      onDown();
       reconnect();
     });
   }

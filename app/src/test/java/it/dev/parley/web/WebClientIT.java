@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import it.dev.parley.support.Api;
 import it.dev.parley.support.Db;
 import it.dev.parley.support.Poll;
+import it.dev.parley.support.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -434,5 +435,35 @@ class WebClientIT {
             assertThat(otherPage.scriptErrors()).isEmpty();
         }
         page.until("the first user's chat to be intact", () -> page.bubbles("user").size() == 1);
+    }
+
+    @Test
+    void aStreamThatEndsWithItsTokenIsReopenedWithANewTicket() {
+        page.open(DEV);
+        page.newChat(Api.CAPTAIN_MIRA);
+        page.awaitEventsOpen();
+        // the page's next stream is opened with a token that the server sees expire in a few seconds
+        // (same user: the subject of the dev sign-in), while the page believes it valid for an hour
+        String shortLived = TestTokens.signed(TestTokens.claims("dev:" + username)
+                .add("exp", java.time.Instant.now().getEpochSecond() + 6));
+        page.script("const s = JSON.parse(sessionStorage.getItem('parley.auth')); window.longLived = s.accessToken;"
+                + "s.accessToken = arguments[0]; s.expiry = Date.now() + 3600000;"
+                + "sessionStorage.setItem('parley.auth', JSON.stringify(s));", shortLived);
+        String chat = page.newChat(Api.PROFESSOR_LIN);
+        page.awaitEventsOpen();
+        assertThat(page.requests("/" + chat + "/events/ticket")).hasSize(1);
+        page.script("const s = JSON.parse(sessionStorage.getItem('parley.auth')); s.accessToken = window.longLived;"
+                + "sessionStorage.setItem('parley.auth', JSON.stringify(s));");
+
+        page.until("the stream to end with its token", Duration.ofSeconds(30),
+                () -> "reconnecting".equals(page.script("return document.body.dataset.events;")));
+        page.awaitEventsOpen();
+
+        assertThat(page.requests("/" + chat + "/events/ticket")).as("a new ticket for the new stream").hasSize(2);
+        assertThat(page.signInShown()).isFalse();
+        Api.Reply sent = api.post("/api/chats/" + chat + "/messages", "{\"content\":\"Sent after the reconnection\"}",
+                "X-Debug-Force-Error", "unavailable; count=1");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        assertThat(page.awaitReply(1).text()).as("the new stream delivers").contains("Sent after the reconnection");
     }
 }
