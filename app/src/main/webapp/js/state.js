@@ -179,6 +179,7 @@ export function newTurn(chatId, content) {
     userMessageId: null,
     requestIds: [],
     error: null,
+    previousError: null, // the error of the try before the current one (kept if a Retry meets an ended session)
     floor: thread?.loaded ? thread.count() : null,
     sentStamp: tick(),
   };
