@@ -47,10 +47,11 @@ function learn(turn, data) {
 }
 
 /**
- * A try refused because the session ended (401, or no usable token) or the user signed out meanwhile:
- * the server refuses such a request before it reaches the chat, so a first try stored nothing — the
- * turn goes and its text returns to the composer (before whatever was typed since), to be sent again
- * after signing in. A Retry leaves the turn as it was before it: failed, with Retry.
+ * A try refused because the session ended (401, or no usable token): the server refuses such a
+ * request before it reaches the chat, so a first try stored nothing — the turn goes and its text
+ * returns to the composer (before whatever was typed since), to be sent again after signing in. A
+ * Retry leaves the turn as it was before it: failed, with Retry. (SIGNED_OUT: the user signed out
+ * meanwhile, the page no longer shows their chats and the answer is dropped.)
  */
 function sessionOver(turn) {
   turn.inFlight = false;
