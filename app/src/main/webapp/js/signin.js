@@ -16,31 +16,28 @@ let notice = null; // an i18n key: why the sign-in is showing
 let problem = null; // what went wrong: { key } or { error } (an ApiError), `field` when the name is at fault
 let busy = false;
 
-/** Shows the sign-in instead of the app, with a notice (an i18n key, or null). */
-export function showSignIn(noticeKey) {
+/** Shows either the sign-in (with a notice: an i18n key, or null) or the app and the account. */
+function show(view, noticeKey = null) {
+  const signedIn = view === 'app';
   notice = noticeKey;
   problem = null;
-  el.app.hidden = true;
-  el.account.hidden = true;
-  el.balanceBox.hidden = true;
-  el.signIn.hidden = false;
-  el.signInName.value = auth.lastUser();
-  document.body.dataset.view = 'signin';
+  el.signIn.hidden = signedIn;
+  for (const part of [el.app, el.account, el.balanceBox]) part.hidden = !signedIn;
+  document.body.dataset.view = view;
   renderSignIn();
+}
+
+/** Shows the sign-in instead of the app, with a notice (an i18n key, or null). */
+export function showSignIn(noticeKey) {
+  el.signInName.value = auth.lastUser();
+  show('signin', noticeKey);
   el.signInName.focus();
 }
 
 /** Shows the app for the signed-in user. */
 export function showApp(username) {
-  notice = null;
-  problem = null;
-  el.signIn.hidden = true;
-  el.app.hidden = false;
-  el.account.hidden = false;
-  el.balanceBox.hidden = false;
   el.accountName.textContent = username;
-  document.body.dataset.view = 'app';
-  renderSignIn();
+  show('app');
 }
 
 function problemText() {
