@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
  * is {@code application/problem+json} with a catalogue code; no stack trace or SQL in the body.
  * Requests that Liberty's HTTP layer refuses before the application sees them (a malformed request
  * line, a header over its limits) cannot be problem+json; for those only "no 5xx, no stack trace"
- * is asserted. Afterwards the server is healthy and rejected requests created no row. The corpus is
- * printed when anything fails.
+ * is asserted. Afterwards the server is healthy and rejected requests created no row. Every request
+ * carries the test user's bearer token, so that it reaches the endpoints behind authentication
+ * (AuthenticationIT covers hostile credentials). The corpus is printed when anything fails.
  */
 class HostileInputIT {
     private static final long SEED = 13_10L;
@@ -287,7 +288,8 @@ class HostileInputIT {
     private static Case request(int index, String category, String method, String path, byte[] headers, byte[] body,
             boolean httpLayerMayRefuse) {
         byte[] head = concat(isoBytes(method + " " + path + " HTTP/1.1\r\nHost: " + BASE.getHost() + ":"
-                + BASE.getPort() + "\r\nAccept: application/json\r\nConnection: close\r\n"), headers,
+                + BASE.getPort() + "\r\nAccept: application/json\r\nConnection: close\r\nAuthorization: Bearer "
+                + api.token() + "\r\n"), headers,
                 body == null ? new byte[0] : isoBytes("Content-Length: " + body.length + "\r\n"), isoBytes("\r\n"));
         return new Case(index, category, method + " " + path, body == null ? head : concat(head, body),
                 httpLayerMayRefuse);
