@@ -444,7 +444,7 @@ class WebClientIT {
         page.awaitEventsOpen();
         // the page's next stream is opened with a token that the server sees expire in a few seconds
         // (same user: the subject of the dev sign-in), while the page believes it valid for an hour
-        String shortLived = TestTokens.signed(TestTokens.claims("dev:" + username).add("upn", username)
+        String shortLived = TestTokens.signed(TestTokens.claims("dev:" + username)
                 .add("exp", java.time.Instant.now().getEpochSecond() + 6));
         page.script("const s = JSON.parse(sessionStorage.getItem('parley.auth')); window.longLived = s.accessToken;"
                 + "s.accessToken = arguments[0]; s.expiry = Date.now() + 3600000;"
