@@ -9,6 +9,7 @@ import dev.parley.application.chat.StartChatCommand;
 import dev.parley.application.chat.StartChatUseCase;
 import dev.parley.application.chat.WatchChatQuery;
 import dev.parley.application.chat.WatchChatUseCase;
+import dev.parley.application.limit.UserQuotas;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Message;
@@ -114,15 +115,17 @@ public class ChatResource {
      * The chat's events as Server-Sent Events: {@code typing} (a turn started or ended) and
      * {@code message} (a message was stored or changed status), each with JSON data; a
      * {@code :connected} comment once the stream is registered, then keep-alive comments. Another
-     * user's chat is 404, as everywhere.
+     * user's chat is 404, as everywhere; a caller with as many streams open as allowed gets 429
+     * USER_RATE_LIMITED before the stream starts. The caller's permit is given back when the stream
+     * ends, however it ends ({@link ChatEventHub#subscribe}).
      */
     @GET
     @Path("{chatId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@PathParam("chatId") String chatId, @Context SseEventSink sink, @Context Sse sse) {
         WatchChatQuery query = new WatchChatQuery(currentUser.id(), new ChatId(Params.uuid(chatId, "chatId")));
-        watchChat.watch(query);
-        events.subscribe(query.chatId(), sink, sse);
+        UserQuotas.Permit permit = watchChat.watch(query);
+        events.subscribe(query.chatId(), sink, sse, permit::release);
     }
 
     /**
