@@ -5,7 +5,7 @@ import * as i18n from './i18n.js';
 import { settings } from './settings.js';
 import { newerThan, openTurns, state, unresolved } from './state.js';
 
-const COUNTDOWN_CODES = new Set(['CIRCUIT_OPEN', 'AI_RATE_LIMITED']);
+const COUNTDOWN_CODES = new Set(['CIRCUIT_OPEN', 'AI_RATE_LIMITED', 'USER_RATE_LIMITED']);
 
 const $ = (id) => document.getElementById(id);
 export const el = {
