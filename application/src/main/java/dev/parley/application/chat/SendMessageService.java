@@ -131,21 +131,40 @@ public final class SendMessageService implements SendMessageUseCase {
         Instant now = TurnTime.now(clock);
         Message sent = Message.userMessage(new MessageId(ids.next()), command.chatId(), command.content(),
                 command.idempotencyKey(), now);
-        Admission admission = decide(storedTurn(command), sent, now);
-        Permit permit = null;
-        if (admission instanceof Admission.Generate) {
+        Admission admission;
+        Permit permit;
+        try {
             permit = admitGeneration(command);
-            try {
-                admission = store(command, sent, now, (Admission.Generate) admission);
-            } catch (RuntimeException e) {
-                permit.withdraw();
-                throw e;
-            }
-            if (!(admission instanceof Admission.Generate)) {
-                permit.withdraw(); // a concurrent request with the same key stored the turn first
-                permit = null;
-            }
+        } catch (ParleyException refused) {
+            // a repeat of a stored turn (a replay, a turn in progress, a reused key) is answered anyway:
+            // it stores and generates nothing, so neither the balance nor the limits apply to it
+            admission = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
+                    .filter(decided -> !(decided instanceof Admission.Generate))
+                    .orElseThrow(() -> refusal(command, refused));
+            return answerWithoutGenerating(command, admission, onStored);
         }
+        try {
+            admission = admit(command, sent, now);
+        } catch (RuntimeException e) {
+            permit.withdraw();
+            throw e;
+        }
+        if (!(admission instanceof Admission.Generate generate)) {
+            permit.withdraw(); // a repeat of a stored turn: it does not count
+            return answerWithoutGenerating(command, admission, onStored);
+        }
+        onStored.accept(generate.turn().userMessage().id());
+        Permit held = permit;
+        if (generate.claim().isPresent() && !claim(generate.claim().get(), held)) {
+            throw inProgress(generate.turn().userMessage()); // another retry claimed it first
+        }
+        // the permit is given back when the turn ends, however it ends; the stage returned completes after that
+        return generate(command, chat, persona, generate.turn()).whenComplete((turn, error) -> held.release());
+    }
+
+    /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
+    private CompletionStage<ChatTurn> answerWithoutGenerating(SendMessageCommand command, Admission admission,
+            Consumer<MessageId> onStored) {
         storedMessage(admission).ifPresent(onStored);
         if (admission instanceof Admission.Replay replay) {
             return CompletableFuture.completedFuture(replay(command, replay));
@@ -153,16 +172,8 @@ public final class SendMessageService implements SendMessageUseCase {
         if (admission instanceof Admission.KeyReused) {
             throw new ParleyException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "key reused for other content");
         }
-        if (admission instanceof Admission.InProgress inProgress) {
-            throw inProgress(inProgress.userMessage());
-        }
-        Admission.Generate generate = (Admission.Generate) admission;
-        Permit held = permit;
-        if (generate.claim().isPresent() && !claim(generate.claim().get(), held)) {
-            throw inProgress(generate.turn().userMessage()); // another retry claimed it first
-        }
-        // the permit is given back when the turn ends, however it ends; the stage returned completes after that
-        return generate(command, chat, persona, generate.turn()).whenComplete((turn, error) -> held.release());
+        Admission.InProgress inProgress = (Admission.InProgress) admission;
+        throw inProgress(inProgress.userMessage());
     }
 
     /** The turn stored under the command's idempotency key, if it has one and it is used. */
@@ -177,34 +188,33 @@ public final class SendMessageService implements SendMessageUseCase {
     /**
      * What must hold before a turn is stored or claimed for generation: a balance that covers a reply
      * (INSUFFICIENT_TOKENS), then the caller's limits (USER_RATE_LIMITED). Either refusal stores
-     * nothing, charges nothing and counts nothing.
+     * nothing, charges nothing and counts nothing. Checked before the key is looked up, so that a
+     * new turn costs no extra query; a refused request whose key names a stored turn is answered
+     * from it instead.
      */
     private Permit admitGeneration(SendMessageCommand command) {
-        try {
-            if (ports.wallet().balance(command.caller()) < settings.costPerReply()) {
-                throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
-            }
-            return ports.quotas().admitSend(command.caller());
-        } catch (ParleyException refused) {
-            ports.telemetry().completed(command.requestId(), command.chatId(), refused.code(), null, false);
-            throw refused;
+        if (ports.wallet().balance(command.caller()) < settings.costPerReply()) {
+            throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
         }
+        return ports.quotas().admitSend(command.caller());
+    }
+
+    private ParleyException refusal(SendMessageCommand command, ParleyException refused) {
+        ports.telemetry().completed(command.requestId(), command.chatId(), refused.code(), null, false);
+        return refused;
     }
 
     /**
-     * Stores the new user message (with a key: unless a concurrent request stored one under it first,
-     * in which case that stored turn decides); the domain decides the rest.
+     * Stores the sent message unless its key names a stored turn (with a key: an insert that does
+     * nothing if the key is used); the domain decides the rest.
      */
-    private Admission store(SendMessageCommand command, Message sent, Instant now, Admission.Generate decided) {
-        if (decided.claim().isPresent()) {
-            return decided; // a stored turn claimed for retry: the claim is applied once admitted
-        }
+    private Admission admit(SendMessageCommand command, Message sent, Instant now) {
         if (command.idempotencyKey().isEmpty()) {
             ports.conversations().append(sent);
-            return decided;
+            return decide(Optional.empty(), sent, now);
         }
         if (ports.conversations().appendIfKeyUnused(sent)) {
-            return decided;
+            return decide(Optional.empty(), sent, now);
         }
         Turn stored = ports.conversations().findTurn(command.chatId(), command.idempotencyKey().get())
                 .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "idempotency key vanished"));

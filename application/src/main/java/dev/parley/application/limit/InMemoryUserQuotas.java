@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * {@link UserQuotas} in memory, per instance (docs/architecture.md#per-user-limits). Thread-safe: each
@@ -63,51 +64,50 @@ public final class InMemoryUserQuotas implements UserQuotas {
 
     @Override
     public Permit admitSend(UserId user) {
-        Objects.requireNonNull(user, "user");
-        while (true) {
-            Usage usage = users.computeIfAbsent(user, id -> new Usage());
-            synchronized (usage) {
-                if (usage.retired) {
-                    continue; // evicted meanwhile: take the new one
-                }
-                Instant now = clock.instant();
-                usage.prune(now, maxHold);
-                UserRateLimitedException refusal = null;
-                if (usage.generating.size() >= limits.inFlight()) {
-                    refusal = new UserRateLimitedException(Limit.IN_FLIGHT, limits.inFlight(), IN_FLIGHT_RETRY_AFTER);
-                }
-                if (usage.window.size() >= limits.sendsPerMinute()) {
-                    Duration wait = Duration.between(now, usage.window.peekFirst().admittedAt.plus(WINDOW));
-                    if (refusal == null || wait.compareTo(refusal.retryAfter().orElseThrow()) > 0) {
-                        refusal = new UserRateLimitedException(Limit.SENDS_PER_MINUTE, limits.sendsPerMinute(), wait);
-                    }
-                }
-                if (refusal != null) {
-                    throw refusal;
-                }
-                SendPermit permit = new SendPermit(usage, now);
-                usage.window.addLast(permit);
-                usage.generating.add(permit);
-                return permit;
+        return locked(user, usage -> {
+            Instant now = clock.instant();
+            usage.prune(now, maxHold);
+            UserRateLimitedException refusal = null;
+            if (usage.generating.size() >= limits.inFlight()) {
+                refusal = new UserRateLimitedException(Limit.IN_FLIGHT, limits.inFlight(), IN_FLIGHT_RETRY_AFTER);
             }
-        }
+            if (usage.window.size() >= limits.sendsPerMinute()) {
+                Duration wait = Duration.between(now, usage.window.peekFirst().admittedAt.plus(WINDOW));
+                if (refusal == null || wait.compareTo(refusal.retryAfter().orElseThrow()) > 0) {
+                    refusal = new UserRateLimitedException(Limit.SENDS_PER_MINUTE, limits.sendsPerMinute(), wait);
+                }
+            }
+            if (refusal != null) {
+                throw refusal;
+            }
+            SendPermit permit = new SendPermit(usage, now);
+            usage.window.addLast(permit);
+            usage.generating.add(permit);
+            return permit;
+        });
     }
 
     @Override
     public Permit openStream(UserId user) {
+        return locked(user, usage -> {
+            if (usage.streams >= limits.eventStreams()) {
+                throw new UserRateLimitedException(Limit.EVENT_STREAMS, limits.eventStreams(), STREAM_RETRY_AFTER);
+            }
+            usage.streams++;
+            return new StreamPermit(usage);
+        });
+    }
+
+    /** Runs {@code action} on the user's usage under its lock, creating it if need be. */
+    private <T> T locked(UserId user, Function<Usage, T> action) {
         Objects.requireNonNull(user, "user");
         while (true) {
             Usage usage = users.computeIfAbsent(user, id -> new Usage());
             synchronized (usage) {
-                if (usage.retired) {
-                    continue;
+                if (!usage.retired) {
+                    return action.apply(usage);
                 }
-                if (usage.streams >= limits.eventStreams()) {
-                    throw new UserRateLimitedException(Limit.EVENT_STREAMS, limits.eventStreams(), STREAM_RETRY_AFTER);
-                }
-                usage.streams++;
-                return new StreamPermit(usage);
-            }
+            } // evicted meanwhile: take the new one
         }
     }
 

@@ -357,6 +357,41 @@ class SendMessageServiceTest {
     }
 
     @Test
+    void aRepeatOfAStoredTurnIsAnsweredEvenWithAnEmptyWalletOrAtTheLimits() {
+        ChatTurn answered = sendAndSettle(say(ALICE, chat.id(), "first", "lost-response")).join();
+        generator.failFirst(4, DOWN);
+        for (int i = 0; i < 4; i++) {
+            service.send(say(ALICE, chat.id(), "turn " + i, "k" + i)); // generating: the in-flight limit is full
+        }
+
+        assertThat(sendAndSettleNothing(say(ALICE, chat.id(), "first", "lost-response")).replayed()).isTrue();
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "turn 0", "k0")))
+                .as("a turn in progress, not a limit").isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_IN_PROGRESS));
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "other", "k0")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "new", "k9")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_RATE_LIMITED));
+        scheduler.runUntilIdle();
+        wallet.with(ALICE, 0);
+
+        ChatTurn replay = sendAndSettleNothing(say(ALICE, chat.id(), "first", "lost-response"));
+        assertThat(replay.replayed()).isTrue();
+        assertThat(replay.assistantMessage().id()).isEqualTo(answered.assistantMessage().id());
+        assertThat(quotas.sendsInWindow(ALICE)).as("the five turns, not the repeats").isEqualTo(5);
+        assertThat(telemetry.events()).filteredOn(e -> e.contains("USER_RATE_LIMITED")).hasSize(1);
+    }
+
+    /** A send answered without generating (a replay): completed at once, no wait to run. */
+    private ChatTurn sendAndSettleNothing(SendMessageCommand command) {
+        CompletableFuture<ChatTurn> turn = service.send(command).toCompletableFuture();
+        assertThat(turn).isCompleted();
+        return turn.join();
+    }
+
+    @Test
     void theLimitsAreEachUsersOwn() {
         wallet.with(ALICE, 100).with(BOB, 100);
         Chat bobs = new Chat(new ChatId(UUID.randomUUID()), BOB, MIRA.id(), "t", clock.instant(), clock.instant());
