@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.ai.local.LocalReplyGenerator;
 import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.application.chat.SendMessageService;
+import dev.parley.application.limit.InMemoryUserQuotas;
+import dev.parley.application.limit.UserLimits;
 import dev.parley.application.chat.TurnEvents;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.moderation.RuleBasedModeration;
@@ -121,7 +123,9 @@ public final class PersistencePath implements AutoCloseable {
                 RetryPolicy.defaults(), waits, clock, new Random(), AttemptListener.NONE);
         this.sendMessage = new SendMessageService(
                 new SendMessageService.Ports(conversations, personas, wallet, slowed(new LocalReplyGenerator(), replyLatency),
-                        new RuleBasedModeration(), unitOfWork, GenerationTelemetry.NONE, TurnEvents.NONE),
+                        new RuleBasedModeration(), unitOfWork, GenerationTelemetry.NONE, TurnEvents.NONE,
+                        // a load harness of one user: limits far above what it sends
+                        new InMemoryUserQuotas(new UserLimits(100_000, 100_000_000, 1), clock, Duration.ofHours(1))),
                 guarded, UUID::randomUUID, clock,
                 new SendMessageService.Settings(1, 20, RetryPolicy.defaults().deadline().plusSeconds(30)));
     }

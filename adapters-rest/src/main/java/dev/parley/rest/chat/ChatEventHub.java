@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,15 +58,28 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ChatEventHub implements TurnEvents {
     private static final Logger LOG = Logger.getLogger(ChatEventHub.class.getName());
 
-    /** One open stream: the sink and the {@link Sse} factory of the request that opened it. */
+    /**
+     * One open stream: the sink and the {@link Sse} factory of the request that opened it, and what to
+     * run once when it ends (the caller's per-user permit is given back).
+     */
     private static final class Subscriber {
         final SseEventSink sink;
         final Sse sse;
+        final Runnable onEnd;
         volatile ScheduledFuture<?> expiry;
 
-        Subscriber(SseEventSink sink, Sse sse) {
+        Subscriber(SseEventSink sink, Sse sse, Runnable onEnd) {
             this.sink = sink;
             this.sse = sse;
+            this.onEnd = onEnd;
+        }
+
+        void ended() {
+            try {
+                onEnd.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "ending an event stream failed", e);
+            }
         }
     }
 
@@ -130,7 +144,10 @@ public class ChatEventHub implements TurnEvents {
         if (keepAlive != null) {
             keepAlive.cancel(false);
         }
-        subscribers.values().forEach(set -> set.forEach(s -> closeQuietly(s.sink)));
+        subscribers.values().forEach(set -> set.forEach(s -> {
+            closeQuietly(s.sink);
+            s.ended();
+        }));
         subscribers.clear();
         open.set(0);
         try {
@@ -144,25 +161,37 @@ public class ChatEventHub implements TurnEvents {
 
     /**
      * Registers a stream of the chat (whose ownership the caller checked) and confirms it with a
-     * {@code :connected} comment; ends it after the maximum lifetime.
+     * {@code :connected} comment; ends it after the maximum lifetime. {@code onEnd} runs exactly once:
+     * when the stream is refused, or when it ends, however it ends (the client went away and a write
+     * failed, the lifetime ran out, the application stops).
      *
      * @throws TooManyStreamsException when the chat, or the server, has as many streams as allowed
      */
-    public void subscribe(ChatId chatId, SseEventSink sink, Sse sse) {
-        subscribe(chatId, sink, sse, maxLifetimeMs);
+    public void subscribe(ChatId chatId, SseEventSink sink, Sse sse, Runnable onEnd) {
+        subscribe(chatId, sink, sse, maxLifetimeMs, onEnd);
     }
 
     /**
-     * As {@link #subscribe(ChatId, SseEventSink, Sse)}, but the stream also ends when the caller's
-     * credential expires at {@code validUntil} (the client then reconnects with a fresh one).
+     * As {@link #subscribe(ChatId, SseEventSink, Sse, Runnable)}, but the stream also ends when the
+     * caller's credential expires at {@code validUntil} (the client then reconnects with a fresh one).
      */
-    public void subscribe(ChatId chatId, SseEventSink sink, Sse sse, Instant validUntil) {
+    public void subscribe(ChatId chatId, SseEventSink sink, Sse sse, Instant validUntil, Runnable onEnd) {
         long untilExpiry = Math.max(0, validUntil.toEpochMilli() - clock.millis());
-        subscribe(chatId, sink, sse, Math.min(maxLifetimeMs, untilExpiry));
+        subscribe(chatId, sink, sse, Math.min(maxLifetimeMs, untilExpiry), onEnd);
     }
 
-    private void subscribe(ChatId chatId, SseEventSink sink, Sse sse, long lifetimeMs) {
-        Subscriber subscriber = new Subscriber(sink, sse);
+    private void subscribe(ChatId chatId, SseEventSink sink, Sse sse, long lifetimeMs, Runnable onEnd) {
+        Subscriber subscriber = new Subscriber(sink, sse, Objects.requireNonNull(onEnd, "onEnd"));
+        try {
+            register(chatId, subscriber, lifetimeMs);
+        } catch (RuntimeException refused) {
+            subscriber.ended();
+            throw refused;
+        }
+    }
+
+    private void register(ChatId chatId, Subscriber subscriber, long lifetimeMs) {
+        Sse sse = subscriber.sse;
         if (open.incrementAndGet() > maxStreams) {
             open.decrementAndGet();
             throw new TooManyStreamsException("the server has " + maxStreams + " event streams open");
@@ -301,6 +330,7 @@ public class ChatEventHub implements TurnEvents {
             if (expiry != null) {
                 expiry.cancel(false);
             }
+            s.ended();
         }
         closeQuietly(s.sink);
     }

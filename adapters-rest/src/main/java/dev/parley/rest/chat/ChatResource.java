@@ -9,6 +9,7 @@ import dev.parley.application.chat.StartChatCommand;
 import dev.parley.application.chat.StartChatUseCase;
 import dev.parley.application.chat.WatchChatQuery;
 import dev.parley.application.chat.WatchChatUseCase;
+import dev.parley.application.limit.UserQuotas;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Message;
@@ -118,7 +119,9 @@ public class ChatResource {
      * The chat's events as Server-Sent Events: {@code typing} (a turn started or ended) and
      * {@code message} (a message was stored or changed status), each with JSON data; a
      * {@code :connected} comment once the stream is registered, then keep-alive comments. Another
-     * user's chat is 404, as everywhere.
+     * user's chat is 404, as everywhere; a caller with as many streams open as allowed gets 429
+     * USER_RATE_LIMITED before the stream starts. The caller's permit is given back when the stream
+     * ends, however it ends ({@link ChatEventHub#subscribe}).
      */
     @GET
     @Path("{chatId}/events")
@@ -126,21 +129,22 @@ public class ChatResource {
     public void events(@PathParam("chatId") String chatId, @Context SseEventSink sink, @Context Sse sse) {
         Caller caller = currentUser.caller();
         WatchChatQuery query = new WatchChatQuery(caller.id(), new ChatId(Params.uuid(chatId, "chatId")));
-        watchChat.watch(query);
-        events.subscribe(query.chatId(), sink, sse, caller.validUntil());
+        UserQuotas.Permit permit = watchChat.watch(query);
+        events.subscribe(query.chatId(), sink, sse, caller.validUntil(), permit::release);
     }
 
     /**
      * A single-use ticket for this chat's event stream ({@link EventTickets}): an {@code EventSource}
      * cannot send an {@code Authorization} header, and a token must not travel in a URL. Another
-     * user's chat is 404, as everywhere.
+     * user's chat is 404, as everywhere. Issuing a ticket opens nothing: the per-user stream limit
+     * applies when the ticket opens the stream.
      */
     @POST
     @Path("{chatId}/events/ticket")
     public TicketJson eventTicket(@PathParam("chatId") String chatId) {
         Caller caller = currentUser.caller();
         WatchChatQuery query = new WatchChatQuery(caller.id(), new ChatId(Params.uuid(chatId, "chatId")));
-        watchChat.watch(query);
+        watchChat.authorize(query);
         return new TicketJson(tickets.issue(caller, query.chatId()), EventTickets.VALIDITY_SECONDS);
     }
 

@@ -1,6 +1,7 @@
 package dev.parley.rest.problem;
 
 import dev.parley.application.chat.SendMessageFailedException;
+import dev.parley.application.limit.UserRateLimitedException;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
@@ -28,6 +29,7 @@ public final class DomainProblems {
         STATUS.put(ErrorCode.IDEMPOTENCY_KEY_REUSED, 422);
         STATUS.put(ErrorCode.MODERATION_BLOCKED, 422);
         STATUS.put(ErrorCode.AI_RATE_LIMITED, 429);
+        STATUS.put(ErrorCode.USER_RATE_LIMITED, 429);
         STATUS.put(ErrorCode.AI_BAD_RESPONSE, 502);
         STATUS.put(ErrorCode.AI_PROVIDER_UNAVAILABLE, 503);
         STATUS.put(ErrorCode.CIRCUIT_OPEN, 503);
@@ -48,12 +50,17 @@ public final class DomainProblems {
         String detail;
         if (e instanceof ValidationException v) {
             detail = ProblemMessages.detail(locale, "VALIDATION_FAILED." + v.reason(), v.field(), v.limit());
+        } else if (e instanceof UserRateLimitedException limited) {
+            detail = ProblemMessages.detail(locale, "USER_RATE_LIMITED." + limited.limit(), limited.max());
         } else {
             detail = ProblemMessages.detail(locale, code.name());
         }
         Problem problem = new Problem(code.name(), status(code), code.retryable(), e.retryAfter().orElse(null), detail);
         if (e instanceof ValidationException v) {
             problem = problem.with("field", v.field());
+        }
+        if (e instanceof UserRateLimitedException limited) {
+            problem = problem.with("limit", limited.limit().setting());
         }
         if (e instanceof SendMessageFailedException failed) {
             problem = problem.with("chatId", failed.chatId().value()).with("userMessageId",

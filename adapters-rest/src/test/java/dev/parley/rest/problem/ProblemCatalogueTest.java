@@ -2,6 +2,7 @@ package dev.parley.rest.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.application.limit.UserRateLimitedException;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
@@ -17,6 +18,7 @@ class ProblemCatalogueTest {
             Map.entry(ErrorCode.INSUFFICIENT_TOKENS, 402), Map.entry(ErrorCode.CHAT_NOT_FOUND, 404),
             Map.entry(ErrorCode.REQUEST_IN_PROGRESS, 409), Map.entry(ErrorCode.IDEMPOTENCY_KEY_REUSED, 422),
             Map.entry(ErrorCode.MODERATION_BLOCKED, 422), Map.entry(ErrorCode.AI_RATE_LIMITED, 429),
+            Map.entry(ErrorCode.USER_RATE_LIMITED, 429),
             Map.entry(ErrorCode.AI_BAD_RESPONSE, 502), Map.entry(ErrorCode.AI_PROVIDER_UNAVAILABLE, 503),
             Map.entry(ErrorCode.CIRCUIT_OPEN, 503), Map.entry(ErrorCode.DATABASE_UNAVAILABLE, 503),
             Map.entry(ErrorCode.AI_PROVIDER_TIMEOUT, 504), Map.entry(ErrorCode.INTERNAL_ERROR, 500));
@@ -55,6 +57,24 @@ class ProblemCatalogueTest {
         Problem streams = TransportProblems.forStatus(429, Locale.ENGLISH);
         assertThat(streams.retryable()).isTrue();
         assertThat(streams.retryAfterSeconds()).isEqualTo(5);
+    }
+
+    @Test
+    void aUserLimitSaysWhichLimitAndHowManyInBothLanguagesWithItsWait() {
+        for (UserRateLimitedException.Limit limit : UserRateLimitedException.Limit.values()) {
+            UserRateLimitedException refused = new UserRateLimitedException(limit, 7, Duration.ofMillis(14_200));
+            Problem en = DomainProblems.of(refused, Locale.ENGLISH);
+            Problem zh = DomainProblems.of(refused, Locale.CHINESE);
+
+            assertThat(en.code()).isEqualTo("USER_RATE_LIMITED");
+            assertThat(en.status()).isEqualTo(429);
+            assertThat(en.retryable()).isTrue();
+            assertThat(en.retryAfterSeconds()).isEqualTo(15);
+            assertThat(en.detail()).as(limit.name()).contains("7").doesNotContainPattern("\\p{IsHan}")
+                    .isNotEqualTo(ProblemMessages.detail(Locale.ENGLISH, "USER_RATE_LIMITED"));
+            assertThat(zh.detail()).as(limit.name()).contains("7").containsPattern("\\p{IsHan}");
+            assertThat(en.extensions()).containsEntry("limit", limit.setting());
+        }
     }
 
     @Test

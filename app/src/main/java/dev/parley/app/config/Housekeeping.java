@@ -2,6 +2,7 @@ package dev.parley.app.config;
 
 import dev.parley.application.chat.SweepStaleTurnsUseCase;
 import dev.parley.application.common.Periodic;
+import dev.parley.application.limit.InMemoryUserQuotas;
 import dev.parley.domain.resilience.GuardedExecutor;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -17,9 +18,11 @@ import java.util.logging.Logger;
 /**
  * The background work of the core, started with the application on Liberty's managed scheduler
  * (no thread waits between runs) and stopped before it goes: the sweep of stale turns every
- * {@link #SWEEP_EVERY}, and the breaker registry's eviction of idle CLOSED breakers every
+ * {@link #SWEEP_EVERY}, the breaker registry's eviction of idle CLOSED breakers every
  * {@link #EVICT_EVERY} (without it, entries are only evicted when a failing chat touches the
- * registry). A failed run is logged and the next one runs anyway.
+ * registry), and the per-user limits' eviction of idle users every {@link #EVICT_EVERY}. Starting
+ * also creates the limits, so a bad {@code parley.limits.user.*} value stops the deployment with its
+ * name. A failed run is logged and the next one runs anyway.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -33,12 +36,13 @@ public class Housekeeping {
     private volatile List<Periodic> running = List.of();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored, SweepStaleTurnsUseCase sweep,
-            GuardedExecutor guarded) {
+            GuardedExecutor guarded, InMemoryUserQuotas quotas) {
         ManagedScheduler scheduler = new ManagedScheduler(executor);
         running = List.of(
                 Periodic.every(SWEEP_EVERY, scheduler, sweep::sweep, e -> failed("stale-turn sweep", e)),
                 Periodic.every(EVICT_EVERY, scheduler, guarded.breakers()::evictIdle,
-                        e -> failed("breaker eviction", e)));
+                        e -> failed("breaker eviction", e)),
+                Periodic.every(EVICT_EVERY, scheduler, quotas::evictIdle, e -> failed("user limits eviction", e)));
     }
 
     /** Before the application's beans (and its persistence unit) go away, not after. */

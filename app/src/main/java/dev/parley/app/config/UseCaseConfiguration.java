@@ -16,6 +16,8 @@ import dev.parley.application.chat.SweepStaleTurnsService;
 import dev.parley.application.chat.SweepStaleTurnsUseCase;
 import dev.parley.application.chat.WatchChatService;
 import dev.parley.application.chat.WatchChatUseCase;
+import dev.parley.application.limit.InMemoryUserQuotas;
+import dev.parley.application.limit.UserQuotas;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.application.persona.ListPersonasService;
 import dev.parley.application.persona.ListPersonasUseCase;
@@ -38,6 +40,7 @@ import dev.parley.rest.chat.ChatEventHub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
@@ -110,8 +113,20 @@ public class UseCaseConfiguration {
 
     @Produces
     @ApplicationScoped
-    WatchChatUseCase watchChat(Conversations conversations) {
-        return new WatchChatService(conversations);
+    WatchChatUseCase watchChat(Conversations conversations, UserQuotas quotas) {
+        return new WatchChatService(conversations, quotas);
+    }
+
+    /**
+     * The per-user limits ({@link UserLimitSettings}), in memory: per instance, so behind a load
+     * balancer each instance limits its own share of a user's requests. A send permit never counts
+     * for longer than a turn can take ({@link #staleAfter}). Idle users are forgotten by
+     * {@link Housekeeping}. {@code @Singleton}: a final class, which CDI cannot proxy.
+     */
+    @Produces
+    @Singleton
+    InMemoryUserQuotas userQuotas(@ConfigProperties UserLimitSettings limits, Clock clock, GuardedExecutor guarded) {
+        return new InMemoryUserQuotas(limits.toLimits(), clock, staleAfter(guarded));
     }
 
     /** Sending a message; its turns are told to the chat's event streams ({@link ChatEventHub}). */
@@ -120,11 +135,11 @@ public class UseCaseConfiguration {
     SendMessageUseCase sendMessage(Conversations conversations, Personas personas, TokenWallet wallet,
             ReplyGenerator generator, UnitOfWork unitOfWork, GenerationTelemetry telemetry, GuardedExecutor guarded,
             DatabaseFaults databaseFaults, DebugFaultsBridge debugFaults, ChatEventHub events, IdGenerator ids,
-            Clock clock, @ConfigProperties TurnSettings turn) {
+            Clock clock, @ConfigProperties TurnSettings turn, UserQuotas quotas) {
         return new SendMessageService(
                 new SendMessageService.Ports(
                         new FaultInjectingConversations(conversations, databaseFaults, debugFaults::reportDatabaseFault),
-                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry, events),
+                        personas, wallet, generator, new RuleBasedModeration(), unitOfWork, telemetry, events, quotas),
                 guarded, ids, clock, turn.toSettings(staleAfter(guarded)));
     }
 

@@ -48,7 +48,7 @@ class ProductionServerConfigurationTest {
     private static final String IT_CONFIG_DIRECTORY = "${project.build.directory}/liberty-config/it";
 
     /** Settings only a test server may set: debug faults and timings (production has the code's defaults). */
-    private static final Pattern TEST_SETTING = Pattern.compile("parley\\.(debug|retry|breaker|events)\\..*");
+    private static final Pattern TEST_SETTING = Pattern.compile("parley\\.(debug|retry|breaker|events|limits)\\..*");
     /** The integration-test server's ports, which the build used to give every server. */
     private static final Pattern TEST_PORT = Pattern.compile("parley\\.http\\.port|parley\\.db\\.embedded-port");
 
@@ -117,7 +117,23 @@ class ProductionServerConfigurationTest {
         assertThat(elements(dropIn, "variable").stream().map(v -> v.getAttribute("name")))
                 .contains("parley.debug.force-error.enabled", "parley.retry.backoff-base-ms",
                         "parley.retry.deadline-ms", "parley.breaker.open-duration-ms", "parley.http.port",
-                        "parley.auth.dev-login.enabled");
+                        "parley.auth.dev-login.enabled")
+                .noneMatch(name -> name.startsWith("parley.limits."));
+        // the raised per-user limits are the main application's own, so copies of the WAR get the defaults
+        List<Element> applications = elements(dropIn, "webApplication");
+        assertThat(applications).singleElement().satisfies(app -> assertThat(app.getAttribute("id")).isEqualTo("parley"));
+        assertThat(elements(dropIn, "property").stream().map(p -> p.getAttribute("name")))
+                .containsExactlyInAnyOrder("parley.limits.user.in-flight", "parley.limits.user.sends-per-minute",
+                        "parley.limits.user.event-streams");
+        assertThat(elements(parse(SERVER_XML), "appProperties")).as("production sets no per-application value").isEmpty();
+        assertThat(elements(parse(SERVER_XML), "webApplication")).extracting(e -> e.getAttribute("id")).containsExactly("parley");
+    }
+
+    @Test
+    void withoutTheTestDropInTheUserLimitsAreTheDefaults() {
+        assertThat(configDefault(UserLimitSettings.class, "in-flight")).isEqualTo("4");
+        assertThat(configDefault(UserLimitSettings.class, "sends-per-minute")).isEqualTo("30");
+        assertThat(configDefault(UserLimitSettings.class, "event-streams")).isEqualTo("10");
     }
 
     @Test

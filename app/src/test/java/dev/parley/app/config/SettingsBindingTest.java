@@ -3,6 +3,7 @@ package dev.parley.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.application.limit.UserLimits;
 import dev.parley.domain.breaker.BreakerConfig;
 import dev.parley.domain.retry.RetryPolicy;
 import java.lang.reflect.Field;
@@ -44,6 +45,26 @@ class SettingsBindingTest {
                 Duration.ofMillis(800), 0.5, Duration.ofMillis(5000)));
         assertThat(bind(new TurnSettings(), Map.of("parley.tokens.cost-per-reply", "3",
                 "parley.ai.history-limit", "8")).toSettings(Duration.ofSeconds(1)).costPerReply()).isEqualTo(3);
+    }
+
+    @Test
+    void theUserLimitsDefaultToFourThirtyAndTenAndAreBoundUnderTheirNames() {
+        assertThat(bind(new UserLimitSettings(), Map.of()).toLimits()).isEqualTo(UserLimits.DEFAULTS)
+                .isEqualTo(new UserLimits(4, 30, 10));
+        assertThat(bind(new UserLimitSettings(), Map.of("parley.limits.user.in-flight", "2",
+                "parley.limits.user.sends-per-minute", "5", "parley.limits.user.event-streams", "3")).toLimits())
+                .isEqualTo(new UserLimits(2, 5, 3));
+    }
+
+    @Test
+    void aUserLimitBelowOneNamesItsSetting() {
+        for (String setting : new String[] {"in-flight", "sends-per-minute", "event-streams"}) {
+            for (String bad : new String[] {"0", "-3"}) {
+                assertThatThrownBy(() -> bind(new UserLimitSettings(), Map.of("parley.limits.user." + setting, bad))
+                        .toLimits()).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("invalid parley.limits.user." + setting + " setting");
+            }
+        }
     }
 
     @Test

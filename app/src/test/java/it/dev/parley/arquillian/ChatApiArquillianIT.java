@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import it.dev.parley.support.Api;
 import it.dev.parley.support.Db;
-import java.io.File;
+import it.dev.parley.support.ParleyWar;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,12 +22,8 @@ class ChatApiArquillianIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        WebArchive built = ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/parley.war"));
-        // this copy runs with debug fault injection OFF (the build's server turns it on for the main app);
-        // an application config source with a high ordinal overrides the server's variables
-        return ShrinkWrap.create(WebArchive.class, "parley-arq.war").merge(built)
-                .addAsResource(new StringAsset("config_ordinal=900\nparley.debug.force-error.enabled=false\n"),
-                        "META-INF/microprofile-config.properties");
+        // this copy runs with debug fault injection OFF (the build's server turns it on for the main app)
+        return ParleyWar.copy("parley-arq.war", "parley.debug.force-error.enabled=false");
     }
 
     @ArquillianResource

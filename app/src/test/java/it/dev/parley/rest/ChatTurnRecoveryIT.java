@@ -83,16 +83,17 @@ class ChatTurnRecoveryIT {
     }
 
     @Test
-    void anEmptyWalletGetsInsufficientTokensAndKeepsTheMessage() {
+    void anEmptyWalletGetsInsufficientTokensBeforeAnythingIsStored() {
         String chat = api.newChat(Api.PROFESSOR_LIN);
         Db.setBalance(api.userId(), 0);
         try {
-            Api.Reply poor = api.post("/api/chats/" + chat + "/messages", send(chat, "Teach me"));
+            Api.Reply poor = api.post("/api/chats/" + chat + "/messages", send(chat, "Teach me"),
+                    "Idempotency-Key", "poor-1");
 
             assertThat(poor.status()).isEqualTo(402);
             assertThat(poor.json().getString("code")).isEqualTo("INSUFFICIENT_TOKENS");
-            assertThat(Db.scalar("select count(*) from messages where chat_id = ? and status = 'FAILED'", chat))
-                    .isEqualTo(1);
+            assertThat(poor.json().containsKey("userMessageId")).isFalse();
+            assertThat(Db.scalar("select count(*) from messages where chat_id = ?", chat)).isZero();
             assertThat(Db.balance(api.userId())).isZero();
         } finally {
             Db.setBalance(api.userId(), 50);

@@ -1,11 +1,14 @@
 package dev.parley.application.chat;
 
+import dev.parley.application.limit.UserQuotas;
+import dev.parley.application.limit.UserQuotas.Permit;
 import dev.parley.domain.chat.Admission;
 import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.chat.Turn;
+import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.error.ErrorCode;
@@ -37,12 +40,16 @@ import java.util.function.Consumer;
  *   <li>The caller must own the chat (another user's chat is CHAT_NOT_FOUND).</li>
  *   <li>Idempotency: the same key on the same chat with the same content is the same turn: its user
  *       message is stored once; the domain decides the {@link Admission}: a turn whose reply is
- *       stored is replayed (its status repaired if need be), saying it charged nothing; a failed one
- *       (or one whose request went stale, or abandoned it on this instance) is generated again for
- *       the same user message; one still being answered is REQUEST_IN_PROGRESS; the key with other
- *       content is IDEMPOTENCY_KEY_REUSED.</li>
- *   <li>The user message is stored before anything else can fail.</li>
- *   <li>Moderation, then the balance, then generation under the chat's breaker and the retry policy
+ *       stored is replayed (its status repaired if need be), saying it charged nothing; one still
+ *       being answered is REQUEST_IN_PROGRESS; the key with other content is IDEMPOTENCY_KEY_REUSED —
+ *       none of these is limited or stores anything. A failed one (or one whose request went stale,
+ *       or abandoned it on this instance) is generated again for the same user message.</li>
+ *   <li>Before anything is stored for a turn to generate: the balance must cover a reply
+ *       (INSUFFICIENT_TOKENS), then the caller's limits must admit it ({@link UserQuotas}:
+ *       USER_RATE_LIMITED). The permit is given back when the turn ends, however it ends; a send that
+ *       turns out to repeat a stored turn withdraws it (it does not count).</li>
+ *   <li>The user message is stored (or the failed one claimed) before anything else can fail.</li>
+ *   <li>Moderation, then generation under the chat's breaker and the retry policy
  *       ({@link GuardedExecutor}: waits never block a thread).</li>
  *   <li>Success: reply, charge, ledger row and the turn's completion in one unit of work. Failure: the
  *       user message stays, marked failed with its code if this request still holds it; nothing is
@@ -81,7 +88,8 @@ public final class SendMessageService implements SendMessageUseCase {
 
     /** The ports the use case drives. */
     public record Ports(Conversations conversations, Personas personas, TokenWallet wallet, ReplyGenerator generator,
-            Moderation moderation, UnitOfWork unitOfWork, GenerationTelemetry telemetry, TurnEvents events) {
+            Moderation moderation, UnitOfWork unitOfWork, GenerationTelemetry telemetry, TurnEvents events,
+            UserQuotas quotas) {
         public Ports {
             Objects.requireNonNull(conversations, "conversations");
             Objects.requireNonNull(personas, "personas");
@@ -91,6 +99,7 @@ public final class SendMessageService implements SendMessageUseCase {
             Objects.requireNonNull(unitOfWork, "unitOfWork");
             Objects.requireNonNull(telemetry, "telemetry");
             Objects.requireNonNull(events, "events");
+            Objects.requireNonNull(quotas, "quotas");
         }
     }
 
@@ -119,7 +128,43 @@ public final class SendMessageService implements SendMessageUseCase {
         Persona persona = ports.personas().find(chat.personaId())
                 .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "chat without persona"));
 
-        Admission admission = admit(command);
+        Instant now = TurnTime.now(clock);
+        Message sent = Message.userMessage(new MessageId(ids.next()), command.chatId(), command.content(),
+                command.idempotencyKey(), now);
+        Admission admission;
+        Permit permit;
+        try {
+            permit = admitGeneration(command);
+        } catch (ParleyException refused) {
+            // a repeat of a stored turn (a replay, a turn in progress, a reused key) is answered anyway:
+            // it stores and generates nothing, so neither the balance nor the limits apply to it
+            admission = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
+                    .filter(decided -> !(decided instanceof Admission.Generate))
+                    .orElseThrow(() -> refusal(command, refused));
+            return answerWithoutGenerating(command, admission, onStored);
+        }
+        try {
+            admission = admit(command, sent, now);
+        } catch (RuntimeException e) {
+            permit.withdraw();
+            throw e;
+        }
+        if (!(admission instanceof Admission.Generate generate)) {
+            permit.withdraw(); // a repeat of a stored turn: it does not count
+            return answerWithoutGenerating(command, admission, onStored);
+        }
+        onStored.accept(generate.turn().userMessage().id());
+        Permit held = permit;
+        if (generate.claim().isPresent() && !claim(generate.claim().get(), held)) {
+            throw inProgress(generate.turn().userMessage()); // another retry claimed it first
+        }
+        // the permit is given back when the turn ends, however it ends; the stage returned completes after that
+        return generate(command, chat, persona, generate.turn()).whenComplete((turn, error) -> held.release());
+    }
+
+    /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
+    private CompletionStage<ChatTurn> answerWithoutGenerating(SendMessageCommand command, Admission admission,
+            Consumer<MessageId> onStored) {
         storedMessage(admission).ifPresent(onStored);
         if (admission instanceof Admission.Replay replay) {
             return CompletableFuture.completedFuture(replay(command, replay));
@@ -127,14 +172,68 @@ public final class SendMessageService implements SendMessageUseCase {
         if (admission instanceof Admission.KeyReused) {
             throw new ParleyException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "key reused for other content");
         }
-        if (admission instanceof Admission.InProgress inProgress) {
-            throw inProgress(inProgress.userMessage());
+        Admission.InProgress inProgress = (Admission.InProgress) admission;
+        throw inProgress(inProgress.userMessage());
+    }
+
+    /** The turn stored under the command's idempotency key, if it has one and it is used. */
+    private Optional<Turn> storedTurn(SendMessageCommand command) {
+        return command.idempotencyKey().flatMap(key -> ports.conversations().findTurn(command.chatId(), key));
+    }
+
+    private Admission decide(Optional<Turn> stored, Message sent, Instant now) {
+        return Admission.decide(stored, sent, now, settings.staleAfter(), abandoned::holds);
+    }
+
+    /**
+     * What must hold before a turn is stored or claimed for generation: a balance that covers a reply
+     * (INSUFFICIENT_TOKENS), then the caller's limits (USER_RATE_LIMITED). Either refusal stores
+     * nothing, charges nothing and counts nothing. Checked before the key is looked up, so that a
+     * new turn costs no extra query; a refused request whose key names a stored turn is answered
+     * from it instead.
+     */
+    private Permit admitGeneration(SendMessageCommand command) {
+        if (ports.wallet().balance(command.caller()) < settings.costPerReply()) {
+            throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
         }
-        Admission.Generate generate = (Admission.Generate) admission;
-        if (generate.claim().isPresent() && !ports.conversations().apply(generate.claim().get())) {
-            throw inProgress(generate.turn().userMessage()); // another retry claimed it first
+        return ports.quotas().admitSend(command.caller());
+    }
+
+    private ParleyException refusal(SendMessageCommand command, ParleyException refused) {
+        ports.telemetry().completed(command.requestId(), command.chatId(), refused.code(), null, false);
+        return refused;
+    }
+
+    /**
+     * Stores the sent message unless its key names a stored turn (with a key: an insert that does
+     * nothing if the key is used); the domain decides the rest.
+     */
+    private Admission admit(SendMessageCommand command, Message sent, Instant now) {
+        if (command.idempotencyKey().isEmpty()) {
+            ports.conversations().append(sent);
+            return decide(Optional.empty(), sent, now);
         }
-        return generate(command, chat, persona, generate.turn());
+        if (ports.conversations().appendIfKeyUnused(sent)) {
+            return decide(Optional.empty(), sent, now);
+        }
+        Turn stored = ports.conversations().findTurn(command.chatId(), command.idempotencyKey().get())
+                .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "idempotency key vanished"));
+        return decide(Optional.of(stored), sent, now);
+    }
+
+    /** Applies a retry's claim of a stored turn; if another request claimed it first, gives the permit back. */
+    private boolean claim(TurnTransition claim, Permit permit) {
+        boolean applied;
+        try {
+            applied = ports.conversations().apply(claim);
+        } catch (RuntimeException e) {
+            permit.withdraw();
+            throw e;
+        }
+        if (!applied) {
+            permit.withdraw();
+        }
+        return applied;
     }
 
     private static Optional<MessageId> storedMessage(Admission admission) {
@@ -148,21 +247,6 @@ public final class SendMessageService implements SendMessageUseCase {
             return Optional.of(inProgress.userMessage().id());
         }
         return Optional.empty();
-    }
-
-    /** Stores the sent message unless its key names a stored turn; the domain decides the rest. */
-    private Admission admit(SendMessageCommand command) {
-        Instant now = TurnTime.now(clock);
-        Message sent = Message.userMessage(new MessageId(ids.next()), command.chatId(), command.content(),
-                command.idempotencyKey(), now);
-        Optional<Turn> stored = Optional.empty();
-        if (command.idempotencyKey().isEmpty()) {
-            ports.conversations().append(sent);
-        } else if (!ports.conversations().appendIfKeyUnused(sent)) {
-            stored = Optional.of(ports.conversations().findTurn(command.chatId(), command.idempotencyKey().get())
-                    .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "idempotency key vanished")));
-        }
-        return Admission.decide(stored, sent, now, settings.staleAfter(), abandoned::holds);
     }
 
     /**
@@ -182,7 +266,7 @@ public final class SendMessageService implements SendMessageUseCase {
         return SendMessageFailedException.inProgress(userMessage.chatId(), userMessage.id());
     }
 
-    /** Moderation, the balance, then generation under the breaker and retry policy; ends the turn. */
+    /** Moderation, then generation under the breaker and retry policy; ends the turn. */
     private CompletionStage<ChatTurn> generate(SendMessageCommand command, Chat chat, Persona persona, Turn turn) {
         Message userMessage = turn.userMessage();
         boolean started = false;
@@ -191,9 +275,6 @@ public final class SendMessageService implements SendMessageUseCase {
             if (!verdict.allowed()) {
                 throw new ParleyException(ErrorCode.MODERATION_BLOCKED,
                         "blocked by moderation: " + verdict.category().orElse("unspecified"));
-            }
-            if (ports.wallet().balance(command.caller()) < settings.costPerReply()) {
-                throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
             }
             GenerationRequest request = new GenerationRequest(chat.id(), persona, history(userMessage), userMessage,
                     Optional.of(command.requestId()));

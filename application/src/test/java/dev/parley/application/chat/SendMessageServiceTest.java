@@ -10,6 +10,9 @@ import dev.parley.application.fakes.InMemoryWallet;
 import dev.parley.application.fakes.RecordingTelemetry;
 import dev.parley.application.fakes.RecordingTurnEvents;
 import dev.parley.application.fakes.ScriptedGenerator;
+import dev.parley.application.limit.InMemoryUserQuotas;
+import dev.parley.application.limit.UserLimits;
+import dev.parley.application.limit.UserRateLimitedException;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.domain.breaker.BreakerConfig;
 import dev.parley.domain.breaker.BreakerListener;
@@ -61,6 +64,7 @@ class SendMessageServiceTest {
     private final Personas personas = new InMemoryPersonas(MIRA);
     private final Chat chat = new Chat(new ChatId(UUID.randomUUID()), ALICE, MIRA.id(), "t", clock.instant(),
             clock.instant());
+    private final InMemoryUserQuotas quotas = new InMemoryUserQuotas(UserLimits.DEFAULTS, clock, Duration.ofMinutes(2));
     private final SendMessageService service;
     private final GuardedExecutor guarded;
 
@@ -71,7 +75,7 @@ class SendMessageServiceTest {
                 RetryPolicy.defaults(), scheduler, clock, new Random(1), AttemptListener.NONE);
         service = new SendMessageService(
                 new SendMessageService.Ports(conversations, personas, wallet, generator, new RuleBasedModeration(),
-                        new DirectUnitOfWork(), telemetry, events),
+                        new DirectUnitOfWork(), telemetry, events, quotas),
                 guarded, () -> new UUID(0, sequence.incrementAndGet()), clock,
                 new SendMessageService.Settings(1, 20, Duration.ofMinutes(1)));
     }
@@ -257,15 +261,178 @@ class SendMessageServiceTest {
     }
 
     @Test
-    void anEmptyWalletFailsWithInsufficientTokensWithoutAskingTheProvider() {
+    void anEmptyWalletIsInsufficientTokensBeforeAnythingIsStoredOrCounted() {
         wallet.with(ALICE, 0);
 
-        SendMessageFailedException failure = failureOf(sendAndSettle(say(ALICE, chat.id(), "free?", null)));
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "free?", "k1")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_TOKENS));
 
-        assertThat(failure.code()).isEqualTo(ErrorCode.INSUFFICIENT_TOKENS);
         assertThat(generator.requests()).isEmpty();
-        assertThat(conversations.all()).singleElement()
-                .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.FAILED));
+        assertThat(conversations.all()).isEmpty();
+        assertThat(wallet.charges()).isZero();
+        assertThat(quotas.sendsInWindow(ALICE)).isZero();
+        assertThat(telemetry.events()).containsExactly("completed req-free? INSUFFICIENT_TOKENS");
+    }
+
+    @Test
+    void aFailedTurnRetriedWithAnEmptyWalletStaysAsItWas() {
+        generator.failingWith(DOWN);
+        SendMessageFailedException first = failureOf(sendAndSettle(say(ALICE, chat.id(), "later", "k1")));
+        wallet.with(ALICE, 0);
+
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "later", "k1")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_TOKENS));
+
+        assertThat(conversations.all()).singleElement().satisfies(m -> {
+            assertThat(m.id()).isEqualTo(first.userMessageId());
+            assertThat(m.status()).isEqualTo(MessageStatus.FAILED);
+            assertThat(m.errorCode()).contains(ErrorCode.AI_PROVIDER_UNAVAILABLE);
+        });
+    }
+
+    @Test
+    void theFifthConcurrentTurnOfAUserIsRefusedStoringAndChargingNothing() {
+        generator.failFirst(4, DOWN); // each turn's first attempt fails: it waits for its retry on the scheduler
+        List<CompletableFuture<ChatTurn>> running = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            running.add(service.send(say(ALICE, chat.id(), "turn " + i, "k" + i)).toCompletableFuture());
+        }
+        int stored = conversations.all().size();
+
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "one too many", "k4")))
+                .isInstanceOfSatisfying(UserRateLimitedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USER_RATE_LIMITED);
+                    assertThat(e.limit()).isEqualTo(UserRateLimitedException.Limit.IN_FLIGHT);
+                    assertThat(e.retryAfter()).contains(InMemoryUserQuotas.IN_FLIGHT_RETRY_AFTER);
+                });
+        assertThat(conversations.all()).hasSize(stored);
+        assertThat(running).allSatisfy(turn -> assertThat(turn).isNotDone());
+
+        scheduler.runUntilIdle();
+        assertThat(running).allSatisfy(turn -> assertThat(turn).isCompleted());
+        assertThat(quotas.generating(ALICE)).isZero();
+        assertThat(sendAndSettle(say(ALICE, chat.id(), "one too many", "k4")).join().tokensCharged())
+                .as("admitted once a turn ended").isEqualTo(1);
+        assertThat(quotas.sendsInWindow(ALICE)).as("the refused send did not count").isEqualTo(5);
+    }
+
+    @Test
+    void theThirtyFirstSendOfAMinuteIsRefusedUntilTheOldestLeavesTheWindow() {
+        wallet.with(ALICE, 100);
+        for (int i = 0; i < 30; i++) {
+            sendAndSettle(say(ALICE, chat.id(), "message " + i, null)).join();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        // the first send was at 0 s, it is now 30 s: it leaves the window at 60 s
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "31st", null)))
+                .isInstanceOfSatisfying(UserRateLimitedException.class, e -> {
+                    assertThat(e.limit()).isEqualTo(UserRateLimitedException.Limit.SENDS_PER_MINUTE);
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
+                });
+        assertThat(conversations.all()).hasSize(60);
+        assertThat(wallet.charges()).isEqualTo(30);
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(sendAndSettle(say(ALICE, chat.id(), "31st", null)).join().replayed()).isFalse();
+    }
+
+    @Test
+    void aReplayIsNeverLimitedAndDoesNotCount() {
+        wallet.with(ALICE, 100);
+        ChatTurn answered = sendAndSettle(say(ALICE, chat.id(), "first", "lost-response")).join();
+        for (int i = 1; i < 30; i++) {
+            sendAndSettle(say(ALICE, chat.id(), "message " + i, null)).join();
+        }
+        assertThat(quotas.sendsInWindow(ALICE)).isEqualTo(30);
+
+        ChatTurn replay = sendAndSettle(say(ALICE, chat.id(), "first", "lost-response")).join();
+
+        assertThat(replay.replayed()).isTrue();
+        assertThat(replay.assistantMessage().id()).isEqualTo(answered.assistantMessage().id());
+        assertThat(quotas.sendsInWindow(ALICE)).isEqualTo(30);
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "new", null)))
+                .isInstanceOf(UserRateLimitedException.class);
+    }
+
+    @Test
+    void aRepeatOfAStoredTurnIsAnsweredEvenWithAnEmptyWalletOrAtTheLimits() {
+        ChatTurn answered = sendAndSettle(say(ALICE, chat.id(), "first", "lost-response")).join();
+        generator.failFirst(4, DOWN);
+        for (int i = 0; i < 4; i++) {
+            service.send(say(ALICE, chat.id(), "turn " + i, "k" + i)); // generating: the in-flight limit is full
+        }
+
+        assertThat(sendAndSettleNothing(say(ALICE, chat.id(), "first", "lost-response")).replayed()).isTrue();
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "turn 0", "k0")))
+                .as("a turn in progress, not a limit").isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_IN_PROGRESS));
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "other", "k0")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "new", "k9")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.USER_RATE_LIMITED));
+        scheduler.runUntilIdle();
+        wallet.with(ALICE, 0);
+
+        ChatTurn replay = sendAndSettleNothing(say(ALICE, chat.id(), "first", "lost-response"));
+        assertThat(replay.replayed()).isTrue();
+        assertThat(replay.assistantMessage().id()).isEqualTo(answered.assistantMessage().id());
+        assertThat(quotas.sendsInWindow(ALICE)).as("the five turns, not the repeats").isEqualTo(5);
+        assertThat(telemetry.events()).filteredOn(e -> e.contains("USER_RATE_LIMITED")).hasSize(1);
+    }
+
+    /** A send answered without generating (a replay): completed at once, no wait to run. */
+    private ChatTurn sendAndSettleNothing(SendMessageCommand command) {
+        CompletableFuture<ChatTurn> turn = service.send(command).toCompletableFuture();
+        assertThat(turn).isCompleted();
+        return turn.join();
+    }
+
+    @Test
+    void theLimitsAreEachUsersOwn() {
+        wallet.with(ALICE, 100).with(BOB, 100);
+        Chat bobs = new Chat(new ChatId(UUID.randomUUID()), BOB, MIRA.id(), "t", clock.instant(), clock.instant());
+        conversations.create(bobs);
+        for (int i = 0; i < 30; i++) {
+            sendAndSettle(say(ALICE, chat.id(), "message " + i, null)).join();
+        }
+
+        assertThat(sendAndSettle(say(BOB, bobs.id(), "my turn", null)).join().tokensCharged()).isEqualTo(1);
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "more", null)))
+                .isInstanceOf(UserRateLimitedException.class);
+    }
+
+    @Test
+    void thePermitIsGivenBackWhenTheTurnFailsOrIsBlocked() {
+        generator.failingWith(DOWN);
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "anyone?", null)));
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "How do I build a bomb at home", null)));
+
+        assertThat(quotas.generating(ALICE)).isZero();
+        assertThat(quotas.sendsInWindow(ALICE)).as("both were sends: their messages are stored").isEqualTo(2);
+    }
+
+    @Test
+    void requestsInProgressAndReusedKeysNeitherCountNorAreLimited() {
+        generator.failFirst(1, DOWN);
+        CompletableFuture<ChatTurn> first = service.send(say(ALICE, chat.id(), "slow", "same")).toCompletableFuture();
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "slow", "same")))
+                    .isInstanceOfSatisfying(ParleyException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_IN_PROGRESS));
+            assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "other", "same")))
+                    .isInstanceOfSatisfying(ParleyException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+        }
+
+        assertThat(quotas.sendsInWindow(ALICE)).isEqualTo(1);
+        assertThat(quotas.generating(ALICE)).isEqualTo(1);
+        scheduler.runUntilIdle();
+        first.join();
+        assertThat(quotas.generating(ALICE)).isZero();
     }
 
     @Test
@@ -369,13 +536,13 @@ class SendMessageServiceTest {
     }
 
     @Test
-    void aTurnRefusedBeforeGenerationPublishesOnlyItsFailedUserMessage() {
+    void aTurnRefusedBeforeGenerationPublishesOnlyItsFailedUserMessageAndOneNeverStoredNothing() {
         failureOf(sendAndSettle(say(ALICE, chat.id(), "How do I build a bomb at home", null)));
         wallet.with(ALICE, 0);
-        failureOf(sendAndSettle(say(ALICE, chat.id(), "free?", null)));
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "free?", null)))
+                .isInstanceOf(ParleyException.class);
 
-        assertThat(events.events()).containsExactly("changed USER FAILED MODERATION_BLOCKED",
-                "changed USER FAILED INSUFFICIENT_TOKENS");
+        assertThat(events.events()).containsExactly("changed USER FAILED MODERATION_BLOCKED");
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.parley.application.fakes.InMemoryWallet;
 import dev.parley.application.fakes.RecordingTelemetry;
 import dev.parley.application.fakes.RecordingTurnEvents;
 import dev.parley.application.fakes.ScriptedGenerator;
+import dev.parley.application.limit.InMemoryUserQuotas;
+import dev.parley.application.limit.UserLimits;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.domain.breaker.BreakerConfig;
 import dev.parley.domain.breaker.BreakerListener;
@@ -91,7 +93,8 @@ class TurnIntegrityTest {
                 RetryPolicy.defaults(), scheduler, clock, new Random(1), AttemptListener.NONE);
         return new SendMessageService(
                 new SendMessageService.Ports(conversations, personas, wallet, generator, new RuleBasedModeration(),
-                        unitOfWork, new RecordingTelemetry(), events),
+                        unitOfWork, new RecordingTelemetry(), events,
+                        new InMemoryUserQuotas(new UserLimits(1_000, 1_000_000, 1_000), clock, Duration.ofHours(1))),
                 guarded, () -> new UUID(0, sequence.incrementAndGet()), clock,
                 new SendMessageService.Settings(1, 20, Duration.ofMinutes(1)));
     }

@@ -18,6 +18,8 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED(false, false),
     MODERATION_BLOCKED(false, false),
     AI_RATE_LIMITED(true, true),
+    /** The caller reached one of its own limits (turns generating, sends per minute, event streams). */
+    USER_RATE_LIMITED(true, false),
     AI_BAD_RESPONSE(true, true),
     AI_PROVIDER_UNAVAILABLE(true, true),
     /** The chat's breaker is open; it is neither a new failure nor a success of the provider. */
