@@ -1,5 +1,6 @@
 package it.dev.parley.support;
 
+import it.dev.parley.contract.Exchanges;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
@@ -72,6 +73,7 @@ public final class Api {
     public Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            Exchanges.record(base, response); // checked against the served API document after the test (ContractCheck)
             return new Reply(response.statusCode(), response);
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,79 @@
+package it.dev.parley.contract;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps the integration tests honest about the API contract: after every test (and after every test
+ * class, for what {@code @BeforeAll} and {@code @AfterAll} sent) it validates each exchange
+ * {@link it.dev.parley.support.Api} recorded against the OpenAPI document the server serves at
+ * {@code /openapi}, and fails the test with the offending requests. Registered for every test class
+ * through JUnit's extension auto-detection ({@code junit-platform.properties}); a test that made no
+ * request costs nothing.
+ */
+public final class ContractCheck implements AfterEachCallback, AfterAllCallback {
+    private static ApiContract served;
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        check();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        check();
+    }
+
+    private static void check() {
+        List<Exchange> exchanges = Exchanges.drain();
+        if (exchanges.isEmpty()) {
+            return;
+        }
+        ApiContract contract = served();
+        List<String> report = new ArrayList<>();
+        for (Exchange exchange : exchanges) {
+            List<String> violations = contract.violations(exchange);
+            if (!violations.isEmpty()) {
+                report.add(exchange + "\n    " + String.join("\n    ", violations));
+            }
+        }
+        if (!report.isEmpty()) {
+            throw new AssertionError(report.size() + " of " + exchanges.size()
+                    + " responses break the API contract served at /openapi:\n" + String.join("\n", report));
+        }
+    }
+
+    /** The document the IT server serves (fetched once, outside {@code Api}, so it is not recorded itself). */
+    public static synchronized ApiContract served() {
+        if (served == null) {
+            String base = System.getProperty("parley.it.base-url", "http://localhost:9280");
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi"))
+                        .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("GET /openapi answered " + response.statusCode());
+                }
+                served = ApiContract.of(JsonMapper.builder().build().readTree(response.body()));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the API document at " + base + "/openapi", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return served;
+    }
+}
