@@ -42,6 +42,8 @@ public final class ApiContract {
     private final Map<Integer, Schema> compiled = new ConcurrentHashMap<>();
     private final SchemaRegistry registry;
     private final JsonNode problemSchema;
+    /** The schema of each event's data, by event name, from the {@code x-parley-events} of event streams. */
+    private final Map<String, JsonNode> eventSchemas = new java.util.TreeMap<>();
 
     private record Route(String template, Pattern pattern, JsonNode item) {
     }
@@ -64,6 +66,11 @@ public final class ApiContract {
                     }
                     for (JsonNode media : response.path("content")) {
                         register(checks, media.path("schema"));
+                        JsonNode events = media.path("x-parley-events");
+                        for (String event : events.propertyNames()) {
+                            eventSchemas.put(event, events.get(event));
+                            register(checks, events.get(event));
+                        }
                     }
                 }
             }
@@ -127,6 +134,22 @@ public final class ApiContract {
             return found;
         }
         checkResponse(exchange, resolve(response), where + " " + status, found);
+        return found;
+    }
+
+    /** What is wrong with an event of an event stream: an undocumented name, or data its schema refuses. */
+    public List<String> violations(Exchanges.ServerEvent event) {
+        List<String> found = new ArrayList<>();
+        JsonNode schema = eventSchemas.get(event.name());
+        if (schema == null) {
+            found.add("event '" + event.name() + "' is not documented (documented: " + eventSchemas.keySet() + ")");
+            return found;
+        }
+        try {
+            validate(schema, JSON.readTree(event.data()), "data", "event " + event.name(), found);
+        } catch (JacksonException e) {
+            found.add("the data is not JSON (event " + event.name() + "): " + e.getOriginalMessage());
+        }
         return found;
     }
 

@@ -162,4 +162,18 @@ class ApiContractTest {
         assertThat(violations(response("DELETE", "/api/personas", 405, "text/html", "<h1>405</h1>")))
                 .anySatisfy(v -> assertThat(v).contains("application/problem+json"));
     }
+
+    @Test
+    void eventsAreCheckedAgainstTheirDataSchemas() {
+        assertThat(CONTRACT.violations(new Exchanges.ServerEvent("typing",
+                "{\"chatId\":\"" + CHAT + "\",\"active\":false,\"requestId\":\"r-1\",\"errorCode\":\"AI_PROVIDER_TIMEOUT\"}")))
+                .isEmpty();
+        assertThat(CONTRACT.violations(new Exchanges.ServerEvent("message", REPLY))).isEmpty();
+        assertThat(CONTRACT.violations(new Exchanges.ServerEvent("typing",
+                "{\"chatId\":\"" + CHAT + "\",\"active\":true}"))).anySatisfy(v -> assertThat(v).contains("requestId"));
+        assertThat(CONTRACT.violations(new Exchanges.ServerEvent("message",
+                REPLY.replace("\"completed\"", "\"done\"")))).anySatisfy(v -> assertThat(v).contains("status"));
+        assertThat(CONTRACT.violations(new Exchanges.ServerEvent("balance", "{}")))
+                .anySatisfy(v -> assertThat(v).contains("event 'balance' is not documented"));
+    }
 }

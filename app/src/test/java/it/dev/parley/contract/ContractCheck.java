@@ -36,7 +36,8 @@ public final class ContractCheck implements AfterEachCallback, AfterAllCallback 
 
     private static void check() {
         List<Exchange> exchanges = Exchanges.drain();
-        if (exchanges.isEmpty()) {
+        List<Exchanges.ServerEvent> events = Exchanges.drainEvents();
+        if (exchanges.isEmpty() && events.isEmpty()) {
             return;
         }
         ApiContract contract = served();
@@ -47,9 +48,16 @@ public final class ContractCheck implements AfterEachCallback, AfterAllCallback 
                 report.add(exchange + "\n    " + String.join("\n    ", violations));
             }
         }
+        for (Exchanges.ServerEvent event : events) {
+            List<String> violations = contract.violations(event);
+            if (!violations.isEmpty()) {
+                report.add(event + "\n    " + String.join("\n    ", violations));
+            }
+        }
         if (!report.isEmpty()) {
-            throw new AssertionError(report.size() + " of " + exchanges.size()
-                    + " responses break the API contract served at /openapi:\n" + String.join("\n", report));
+            throw new AssertionError(report.size() + " of " + (exchanges.size() + events.size())
+                    + " responses and events break the API contract served at /openapi:\n"
+                    + String.join("\n", report));
         }
     }
 

@@ -6,12 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every exchange the integration tests' HTTP helper ({@link it.dev.parley.support.Api}) made since the
- * last {@link #drain()}: {@link ContractCheck} validates them against the served API document after
- * each test.
+ * Every exchange the integration tests' HTTP helper ({@link it.dev.parley.support.Api}) made, and every
+ * event the tests read from an event stream, since the last drain: {@link ContractCheck} validates them
+ * against the served API document after each test.
  */
 public final class Exchanges {
     private static final List<Exchange> RECORDED = new ArrayList<>();
+    private static final List<ServerEvent> EVENTS = new ArrayList<>();
+
+    /** An event of a {@code text/event-stream} response: its name and its data. */
+    public record ServerEvent(String name, String data) {
+        @Override
+        public String toString() {
+            return "event: " + name + " data: " + data;
+        }
+    }
 
     private Exchanges() {
     }
@@ -28,6 +37,22 @@ public final class Exchanges {
                 response.statusCode(), response.headers().map(), response.body());
         synchronized (RECORDED) {
             RECORDED.add(exchange);
+        }
+    }
+
+    /** Records an event a test read from an event stream ({@link it.dev.parley.support.EventStream}). */
+    public static void recordEvent(String name, String data) {
+        synchronized (EVENTS) {
+            EVENTS.add(new ServerEvent(name, data));
+        }
+    }
+
+    /** The events recorded so far, forgetting them. */
+    public static List<ServerEvent> drainEvents() {
+        synchronized (EVENTS) {
+            List<ServerEvent> all = List.copyOf(EVENTS);
+            EVENTS.clear();
+            return all;
         }
     }
 
