@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -68,13 +69,22 @@ public final class ContractCheck implements AfterEachCallback, AfterAllCallback 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi"))
-                        .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException("GET /openapi answered " + response.statusCode());
-                }
-                served = ApiContract.of(JsonMapper.builder().build().readTree(response.body()));
+                // until the application has started, Liberty serves an empty document ("Generated API", no paths)
+                long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                JsonNode document;
+                do {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi"))
+                            .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("GET /openapi answered " + response.statusCode());
+                    }
+                    document = JsonMapper.builder().build().readTree(response.body());
+                    if (document.path("paths").isEmpty()) {
+                        Thread.sleep(500); // polling interval of a deadline-bounded wait
+                    }
+                } while (document.path("paths").isEmpty() && System.nanoTime() < until);
+                served = ApiContract.of(document);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read the API document at " + base + "/openapi", e);
             } catch (InterruptedException e) {

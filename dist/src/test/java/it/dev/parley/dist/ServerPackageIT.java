@@ -117,6 +117,11 @@ class ServerPackageIT {
             assertThat(awaitOk(Duration.ofSeconds(180), "/health/ready"))
                     .as("ready within 3 minutes\n" + messages()).isEqualTo(200);
             assertThat(get("/health/started").statusCode()).isEqualTo(200);
+            // the API contract is served by the package too (README "API"): the document and its UI
+            HttpResponse<String> contract = get("/openapi");
+            assertThat(contract.statusCode()).isEqualTo(200);
+            assertThat(contract.body()).contains("title: Parley API").contains("/api/chats/{chatId}/messages");
+            assertThat(get("/openapi/ui/").statusCode()).isEqualTo(200);
 
             String persona = json(get("/api/personas").body()).asJsonArray().getJsonObject(0).getString("id");
             HttpResponse<String> chat = post("/api/chats", "{\"personaId\":\"" + persona + "\"}", Map.of());
