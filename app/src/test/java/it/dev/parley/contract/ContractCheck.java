@@ -24,6 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ContractCheck implements AfterEachCallback, AfterAllCallback {
     private static ApiContract served;
+    /** Checked so far in this JVM, by response status (and "event" for events): reported after each class. */
+    private static final java.util.Map<String, Integer> CHECKED = new java.util.TreeMap<>();
 
     @Override
     public void afterEach(ExtensionContext context) {
@@ -33,6 +35,11 @@ public final class ContractCheck implements AfterEachCallback, AfterAllCallback 
     @Override
     public void afterAll(ExtensionContext context) {
         check();
+        synchronized (CHECKED) {
+            if (!CHECKED.isEmpty()) {
+                System.out.println("API CONTRACT checked so far (by status): " + CHECKED);
+            }
+        }
     }
 
     private static void check() {
@@ -42,6 +49,10 @@ public final class ContractCheck implements AfterEachCallback, AfterAllCallback 
             return;
         }
         ApiContract contract = served();
+        synchronized (CHECKED) {
+            exchanges.forEach(e -> CHECKED.merge(Integer.toString(e.status()), 1, Integer::sum));
+            events.forEach(e -> CHECKED.merge("event " + e.name(), 1, Integer::sum));
+        }
         List<String> report = new ArrayList<>();
         for (Exchange exchange : exchanges) {
             List<String> violations = contract.violations(exchange);
@@ -62,36 +73,41 @@ public final class ContractCheck implements AfterEachCallback, AfterAllCallback 
         }
     }
 
-    /** The document the IT server serves (fetched once, outside {@code Api}, so it is not recorded itself). */
+    /** The document the IT server serves, fetched once (outside {@code Api}, so it is not recorded itself). */
     public static synchronized ApiContract served() {
         if (served == null) {
-            String base = System.getProperty("parley.it.base-url", "http://localhost:9280");
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
-            try {
-                // until the application has started, Liberty serves an empty document ("Generated API", no paths)
-                long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                JsonNode document;
-                do {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi"))
-                            .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("GET /openapi answered " + response.statusCode());
-                    }
-                    document = JsonMapper.builder().build().readTree(response.body());
-                    if (document.path("paths").isEmpty()) {
-                        Thread.sleep(500); // polling interval of a deadline-bounded wait
-                    }
-                } while (document.path("paths").isEmpty() && System.nanoTime() < until);
-                served = ApiContract.of(document);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the API document at " + base + "/openapi", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            served = fetch();
         }
         return served;
+    }
+
+    /** The document the IT server serves now, read afresh. */
+    public static ApiContract fetch() {
+        String base = System.getProperty("parley.it.base-url", "http://localhost:9280");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            // until the application has started, Liberty serves an empty document ("Generated API", no paths)
+            long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            JsonNode document;
+            do {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi"))
+                        .header("Accept", "application/json").timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("GET /openapi answered " + response.statusCode());
+                }
+                document = JsonMapper.builder().build().readTree(response.body());
+                if (document.path("paths").isEmpty()) {
+                    Thread.sleep(500); // polling interval of a deadline-bounded wait
+                }
+            } while (document.path("paths").isEmpty() && System.nanoTime() < until);
+            return ApiContract.of(document);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the API document at " + base + "/openapi", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -19,7 +19,7 @@ class OpenApiDocumentIT {
     /** Codes the document names that the identity change (issue #12) adds to the catalogue. */
     static final Set<String> LANDING_CODES = Set.of("USER_RATE_LIMITED");
 
-    private final JsonNode document = ContractCheck.served().document();
+    private final JsonNode document = ContractCheck.fetch().document();
 
     @Test
     void theServedDocumentIsParleysOpenApi31Contract() {
