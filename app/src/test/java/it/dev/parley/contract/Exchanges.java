@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every exchange the integration tests' HTTP helper ({@link it.dev.parley.support.Api}) made, and every
@@ -35,6 +36,20 @@ public final class Exchanges {
         }
         Exchange exchange = new Exchange(response.request().method(), path.isEmpty() ? "/" : path, uri.getRawQuery(),
                 response.statusCode(), response.headers().map(), response.body());
+        synchronized (RECORDED) {
+            RECORDED.add(exchange);
+        }
+    }
+
+    /**
+     * Records an exchange a test made by hand (raw HTTP): the request line's method and target (path and
+     * query, relative to the application's root), the response's status, headers and body.
+     */
+    public static void record(String method, String target, int status, Map<String, List<String>> headers,
+            String body) {
+        int question = target.indexOf('?');
+        Exchange exchange = new Exchange(method, question < 0 ? target : target.substring(0, question),
+                question < 0 ? null : target.substring(question + 1), status, headers, body);
         synchronized (RECORDED) {
             RECORDED.add(exchange);
         }

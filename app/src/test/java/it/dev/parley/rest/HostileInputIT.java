@@ -2,6 +2,7 @@ package it.dev.parley.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import it.dev.parley.contract.Exchanges;
 import it.dev.parley.support.Api;
 import it.dev.parley.support.Db;
 import java.io.ByteArrayOutputStream;
@@ -354,7 +355,21 @@ class HostileInputIT {
             } catch (IOException refusedMidway) {
                 // the server may answer and close before it read everything: read what it said
             }
-            return parse(readAll(socket.getInputStream()));
+            Answer answer = parse(readAll(socket.getInputStream()));
+            recordForTheContract(request, answer);
+            return answer;
+        }
+    }
+
+    /** A request with a well-formed request line is checked against the API document too (ContractCheck). */
+    private static void recordForTheContract(byte[] request, Answer answer) {
+        String text = new String(request, StandardCharsets.ISO_8859_1);
+        int lineEnd = text.indexOf("\r\n");
+        String[] line = (lineEnd < 0 ? text : text.substring(0, lineEnd)).split(" ");
+        if (line.length == 3 && line[0].matches("[A-Z]+") && line[1].startsWith("/") && line[2].equals("HTTP/1.1")) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            answer.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+            Exchanges.record(line[0], line[1], answer.status(), headers, answer.body());
         }
     }
 
