@@ -139,7 +139,7 @@ class DocumentedEndpointsTest {
     }
 
     @Test
-    void everyResponseCarriesARequestIdEveryErrorIsAProblemAndEverySecuredOperationCanAnswer401() {
+    void everyResponseCarriesARequestIdEveryErrorIsAProblemAndEveryOperationCanAnswer400And401WhenSecured() {
         JsonNode paths = DOCUMENT.path("paths");
         for (String path : paths.propertyNames()) {
             for (String verb : paths.get(path).propertyNames()) {
@@ -152,6 +152,8 @@ class DocumentedEndpointsTest {
                 boolean open = security.isEmpty() || security.get(0).isEmpty();
                 assertThat(operation.path("responses").has("401")).as(where + " documents 401 exactly when secured")
                         .isEqualTo(!open);
+                assertThat(operation.path("responses").has("400")).as(where + " documents 400 (a header it cannot parse)")
+                        .isTrue();
                 for (String status : operation.path("responses").propertyNames()) {
                     JsonNode response = operation.path("responses").get(status);
                     if (response.has("$ref")) {
