@@ -1,6 +1,7 @@
 package dev.parley.rest.problem;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -11,6 +12,9 @@ import java.util.Locale;
 public final class TransportProblems {
     /** How long a client refused an event stream should wait: long enough for a slot to free up. */
     static final Duration STREAM_RETRY_AFTER = Duration.ofSeconds(5);
+    /** The codes {@link #forStatus} can answer with beyond the domain's, in catalogue order. */
+    public static final List<String> CODES = List.of("NOT_FOUND", "METHOD_NOT_ALLOWED", "NOT_ACCEPTABLE",
+            "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "TOO_MANY_STREAMS");
 
     private TransportProblems() {
     }

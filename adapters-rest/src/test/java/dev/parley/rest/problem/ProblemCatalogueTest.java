@@ -45,6 +45,7 @@ class ProblemCatalogueTest {
     void transportProblemsHaveTheirCodeStatusTitleAndDetailsInBothLanguages() {
         Map<Integer, String> transport = Map.of(404, "NOT_FOUND", 405, "METHOD_NOT_ALLOWED", 406, "NOT_ACCEPTABLE",
                 413, "PAYLOAD_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 429, "TOO_MANY_STREAMS");
+        assertThat(TransportProblems.CODES).containsExactlyInAnyOrderElementsOf(transport.values());
         transport.forEach((status, code) -> {
             Problem en = TransportProblems.forStatus(status, Locale.ENGLISH);
             Problem zh = TransportProblems.forStatus(status, Locale.CHINESE);

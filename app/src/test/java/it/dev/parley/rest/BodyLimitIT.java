@@ -2,6 +2,7 @@ package it.dev.parley.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import it.dev.parley.contract.Exchanges;
 import it.dev.parley.support.Api;
 import it.dev.parley.support.Db;
 import java.io.ByteArrayInputStream;
@@ -28,6 +29,7 @@ class BodyLimitIT {
     }
 
     private static void assertTooLarge(HttpResponse<String> response) {
+        Exchanges.record(System.getProperty("parley.it.base-url", "http://localhost:9280"), response); // ContractCheck
         assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 t -> assertThat(t).startsWith("application/problem+json"));

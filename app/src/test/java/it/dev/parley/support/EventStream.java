@@ -1,5 +1,6 @@
 package it.dev.parley.support;
 
+import it.dev.parley.contract.Exchanges;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
@@ -88,6 +89,7 @@ public final class EventStream implements AutoCloseable {
                 } else if (line.isEmpty()) {
                     if (!data.isEmpty()) {
                         items.add(new Item(name == null ? "message" : name, data.toString()));
+                        Exchanges.recordEvent(name == null ? "message" : name, data.toString()); // ContractCheck
                     }
                     name = null;
                     data.setLength(0);

@@ -141,6 +141,11 @@ class ServerPackageIT {
             assertThat(awaitOk(Duration.ofSeconds(180), "/health/ready"))
                     .as("ready within 3 minutes\n" + messages()).isEqualTo(200);
             assertThat(get("/health/started").statusCode()).isEqualTo(200);
+            // the API contract is served by the package too (README "API"): the document and its UI
+            HttpResponse<String> contract = get("/openapi");
+            assertThat(contract.statusCode()).isEqualTo(200);
+            assertThat(contract.body()).contains("title: Parley API").contains("/api/chats/{chatId}/messages");
+            assertThat(get("/openapi/ui/").statusCode()).isEqualTo(200);
 
             HttpResponse<String> devLogin = send(HttpRequest.newBuilder(uri("/api/auth/dev-login"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"x\"}")));
