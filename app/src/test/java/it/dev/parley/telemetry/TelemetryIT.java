@@ -61,7 +61,7 @@ class TelemetryIT {
     @BeforeAll
     static void scriptedRun() throws IOException {
         collector = new FakeCollector(PORT, SERVICE);
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180)); // this may be the first IT class: the application may still be starting
         Db.topUpDemoUser(100);
         userId = api.get("/api/me").json().getString("id");
         before = Poll.until(EXPORT_WAIT, collector::latestMetrics, m -> !m.isEmpty(), "a first metrics export");
