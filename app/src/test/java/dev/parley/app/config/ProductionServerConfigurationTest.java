@@ -127,6 +127,10 @@ class ProductionServerConfigurationTest {
     @Test
     void openTelemetryIsAvailableButOffUnlessTheOperatorTurnsItOn() throws IOException {
         assertThat(texts(parse(SERVER_XML), "feature")).contains("mpTelemetry-2.0");
+        Element classloader = elements(parse(SERVER_XML), "classloader").get(0);
+        assertThat(classloader.getAttribute("apiTypeVisibility")).as("the OpenTelemetry API is third-party")
+                .isEqualTo("+third-party");
+        assertThat(classloader.getAttribute("commonLibraryRef")).as("Hibernate in lib/global").isEqualTo("global");
         assertThat(Files.readString(SERVER_XML)).doesNotContainIgnoringCase("otel.");
         assertThat(Files.readString(RUN_DROP_IN)).doesNotContainIgnoringCase("otel.");
         for (String file : List.of("bootstrap.properties", "jvm.options", "server.env")) {

@@ -34,7 +34,7 @@ class OpenAiStartupCheckIT {
         long logLengthBefore = Files.size(log);
         AiArchives.probeWar(APP + ".war", "parley.ai.provider=openai").as(ZipExporter.class).exportTo(war.toFile(), true);
         Files.writeString(config, "<server><webApplication id=\"" + APP + "\" location=\"" + APP + ".war\">"
-                + "<classloader apiTypeVisibility=\"+third-party\"/></webApplication></server>\n");
+                + "<classloader apiTypeVisibility=\"+third-party\" commonLibraryRef=\"global\"/></webApplication></server>\n");
         try {
             String failure = Poll.until(Duration.ofMinutes(2), () -> newLog(log, logLengthBefore),
                     text -> text.contains("CWWKZ0012I: The application " + APP + " was not started"), "the application failing to start");
