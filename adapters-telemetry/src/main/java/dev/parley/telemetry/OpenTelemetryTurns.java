@@ -125,9 +125,9 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
         if (requestId == null || open.size() >= MAX_OPEN_TURNS) {
             return;
         }
-        Span span = tracer.spanBuilder(TURN_SPAN).setParent(Context.current())
-                .setAttribute(REQUEST_ID, requestId).startSpan();
-        OpenTurn previous = open.put(requestId, new OpenTurn(span, System.nanoTime()));
+        Context caller = Context.current();
+        Span span = tracer.spanBuilder(TURN_SPAN).setParent(caller).setAttribute(REQUEST_ID, requestId).startSpan();
+        OpenTurn previous = open.put(requestId, new OpenTurn(caller.with(span), span, System.nanoTime()));
         if (previous != null) {
             previous.end(); // a request id reused while its turn was still open: end the older span
         }
@@ -241,9 +241,9 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
         private Span attempt;
         private long attemptsStarted;
 
-        OpenTurn(Span span, long startNanos) {
+        OpenTurn(Context context, Span span, long startNanos) {
             this.span = span;
-            this.context = Context.root().with(span);
+            this.context = context;
             this.startNanos = startNanos;
         }
 
