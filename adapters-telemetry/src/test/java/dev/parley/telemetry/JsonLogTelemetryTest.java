@@ -75,4 +75,34 @@ class JsonLogTelemetryTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TelemetryEvent.info("Not Snake")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void inJsonFormatEachEventIsALibertyJsonRecordOfItsOwnWithTopLevelFieldsAndTheTraceId() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        JsonLogTelemetry json = new JsonLogTelemetry(new IdHasher("test-salt"), CLOCK, JsonLogTelemetry.Format.JSON,
+                requestId -> "req-1".equals(requestId)
+                        ? java.util.Optional.of("4bf92f3577b34da6a3ce929d0e0e4736") : java.util.Optional.empty(),
+                out::add);
+
+        json.emit(TelemetryEvent.warning("chat_generation_attempt").requestId("req-1").chat(chat)
+                .with("attempt", 2).with("code", "AI_RATE_LIMITED").build());
+        json.emit(TelemetryEvent.info("circuit_state_changed").chat(chat).build());
+
+        assertThat(out).containsExactly("{\"type\":\"parley_telemetry\",\"loglevel\":\"WARNING\","
+                + "\"module\":\"parley.telemetry\",\"event\":\"chat_generation_attempt\","
+                + "\"ts\":\"2026-11-26T02:27:13.321Z\",\"requestId\":\"req-1\","
+                + "\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"chat\":\"" + hash + "\",\"attempt\":2,"
+                + "\"code\":\"AI_RATE_LIMITED\"}",
+                "{\"type\":\"parley_telemetry\",\"loglevel\":\"INFO\",\"module\":\"parley.telemetry\","
+                + "\"event\":\"circuit_state_changed\",\"ts\":\"2026-11-26T02:27:13.321Z\",\"chat\":\"" + hash + "\"}");
+        assertThat(log.lines()).as("nothing goes to the plain logger").isEmpty();
+    }
+
+    @Test
+    void theFormatIsSimpleOrJson() {
+        assertThat(JsonLogTelemetry.Format.of(" JSON ")).isEqualTo(JsonLogTelemetry.Format.JSON);
+        assertThat(JsonLogTelemetry.Format.of("simple")).isEqualTo(JsonLogTelemetry.Format.SIMPLE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> JsonLogTelemetry.Format.of("xml"))
+                .hasMessageContaining("parley.log.format");
+    }
 }

@@ -6,6 +6,8 @@ import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.telemetry.TelemetryEvent;
 import dev.parley.domain.telemetry.TelemetryEvents;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,14 +48,22 @@ public final class ChatCompletionsClient {
     private final Duration requestTimeout;
     private final Clock clock;
     private final TelemetryEvents telemetry;
+    private final ProviderCallTelemetry traces;
 
+    /** A client without OpenTelemetry (spans and metrics are no-ops). */
     public ChatCompletionsClient(HttpClient http, OpenAiSettings settings, Duration requestTimeout, Clock clock,
             TelemetryEvents telemetry) {
+        this(http, settings, requestTimeout, clock, telemetry, OpenTelemetry.noop());
+    }
+
+    public ChatCompletionsClient(HttpClient http, OpenAiSettings settings, Duration requestTimeout, Clock clock,
+            TelemetryEvents telemetry, OpenTelemetry openTelemetry) {
         this.http = Objects.requireNonNull(http, "http");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+        this.traces = new ProviderCallTelemetry(openTelemetry, settings);
     }
 
     /**
@@ -61,35 +71,53 @@ public final class ChatCompletionsClient {
      * with a {@link ParleyException} (never wrapped), on the HTTP client's thread.
      */
     public CompletionStage<GeneratedReply> complete(GenerationRequest request) {
+        return complete(request, Context.current());
+    }
+
+    /**
+     * As {@link #complete(GenerationRequest)}, traced as a client span under {@code parent} (the
+     * attempt's context, carried in by the caller: this may run on a fault-tolerance thread), whose
+     * {@code traceparent} goes to the provider ({@link ProviderCallTelemetry}).
+     */
+    public CompletionStage<GeneratedReply> complete(GenerationRequest request, Context parent) {
         CompletableFuture<GeneratedReply> result = new CompletableFuture<>();
-        HttpRequest httpRequest;
+        HttpRequest.Builder builder;
         try {
-            httpRequest = httpRequest(request);
+            builder = httpRequest(request);
         } catch (RuntimeException e) {
             result.completeExceptionally(ChatCompletionsResponses.transportFailure(e));
             return result;
         }
-        http.sendAsync(httpRequest, new BoundedBodyHandler(OpenAiDefaults.MAX_RESPONSE_BYTES))
+        ProviderCallTelemetry.Call call = traces.start(parent, builder);
+        http.sendAsync(builder.build(), new BoundedBodyHandler(OpenAiDefaults.MAX_RESPONSE_BYTES))
                 .whenComplete((response, error) -> {
+                    GeneratedReply reply = null;
+                    ParleyException failed = null;
                     try {
                         if (error != null) {
-                            result.completeExceptionally(ChatCompletionsResponses.transportFailure(error));
+                            failed = ChatCompletionsResponses.transportFailure(error);
                         } else {
-                            result.complete(ChatCompletionsResponses.reply(response, settings.model(), clock));
+                            reply = ChatCompletionsResponses.reply(response, settings.model(), clock);
                         }
                     } catch (ProviderRejectedException rejected) {
                         report(rejected, response, request);
-                        result.completeExceptionally(rejected);
+                        failed = rejected;
                     } catch (ParleyException failure) {
-                        result.completeExceptionally(failure);
+                        failed = failure;
                     } catch (RuntimeException unexpected) {
-                        result.completeExceptionally(ChatCompletionsResponses.transportFailure(unexpected));
+                        failed = ChatCompletionsResponses.transportFailure(unexpected);
+                    }
+                    call.end(response, reply, failed);
+                    if (failed != null) {
+                        result.completeExceptionally(failed);
+                    } else {
+                        result.complete(reply);
                     }
                 });
         return result;
     }
 
-    private HttpRequest httpRequest(GenerationRequest request) {
+    private HttpRequest.Builder httpRequest(GenerationRequest request) {
         String body = ChatPrompt.body(settings.model(), request, settings.maxHistoryChars(), settings.maxTokens()).toString();
         HttpRequest.Builder builder = HttpRequest.newBuilder(settings.chatCompletionsUri())
                 .timeout(requestTimeout)
@@ -97,7 +125,7 @@ public final class ChatCompletionsClient {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         settings.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
-        return builder.build();
+        return builder;
     }
 
     private void report(ProviderRejectedException rejected, HttpResponse<String> response, GenerationRequest request) {

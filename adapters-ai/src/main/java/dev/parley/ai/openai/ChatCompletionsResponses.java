@@ -8,6 +8,7 @@ import dev.parley.domain.generation.GeneratedReply;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Maps every upstream outcome to the domain taxonomy (docs/architecture.md#error-catalogue). Messages are for developers and
@@ -99,6 +101,23 @@ final class ChatCompletionsResponses {
             }
             return Optional.empty();
         });
+    }
+
+    /**
+     * The answer's {@code id} and {@code usage.prompt_tokens} / {@code usage.completion_tokens}
+     * (for telemetry), if the body is a JSON object.
+     */
+    static Optional<ProviderCallTelemetry.Usage> usage(String body) {
+        return readObject(body).map(json -> {
+            Optional<String> id = json.get("id") instanceof JsonString s ? Optional.of(s.getString()) : Optional.empty();
+            JsonObject usage = json.get("usage") instanceof JsonObject u ? u : JsonValue.EMPTY_JSON_OBJECT;
+            return new ProviderCallTelemetry.Usage(id, count(usage, "prompt_tokens"), count(usage, "completion_tokens"));
+        });
+    }
+
+    private static OptionalLong count(JsonObject usage, String name) {
+        return usage.get(name) instanceof JsonNumber n && n.isIntegral() && n.longValue() >= 0
+                ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
     }
 
     private static GeneratedReply parse(String body, String requestedModel) {

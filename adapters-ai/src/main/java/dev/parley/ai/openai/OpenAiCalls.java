@@ -3,6 +3,8 @@ package dev.parley.ai.openai;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.telemetry.TelemetryEvents;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -52,6 +54,10 @@ public class OpenAiCalls {
     @Inject
     TelemetryEvents telemetry;
 
+    /** Liberty's (mpTelemetry): a no-op unless the OpenTelemetry SDK is enabled (otel.sdk.disabled=false). */
+    @Inject
+    OpenTelemetry openTelemetry;
+
     private ChatCompletionsClient client;
 
     @PostConstruct
@@ -64,10 +70,14 @@ public class OpenAiCalls {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         client = new ChatCompletionsClient(http, settings, attemptTimeout.plusMillis(OpenAiDefaults.HTTP_GRACE_MS),
-                Clock.systemUTC(), telemetry);
+                Clock.systemUTC(), telemetry, openTelemetry);
     }
 
-    /** One attempt; the stage fails with a {@code ParleyException} or a fault-tolerance exception. */
+    /**
+     * One attempt; the stage fails with a {@code ParleyException} or a fault-tolerance exception.
+     * {@code trace} is the attempt's OpenTelemetry context, passed in because this runs on a
+     * fault-tolerance thread.
+     */
     @Asynchronous
     @Timeout(value = OpenAiDefaults.ATTEMPT_TIMEOUT_MS, unit = ChronoUnit.MILLIS)
     @Bulkhead(value = OpenAiDefaults.MAX_CONCURRENT_CALLS, waitingTaskQueue = OpenAiDefaults.MAX_QUEUED_CALLS)
@@ -76,7 +86,7 @@ public class OpenAiCalls {
             delay = OpenAiDefaults.BREAKER_DELAY_MS, delayUnit = ChronoUnit.MILLIS,
             successThreshold = 1,
             skipOn = {ProviderRejectedException.class, BulkheadException.class})
-    public CompletionStage<GeneratedReply> complete(GenerationRequest request) {
-        return client.complete(request);
+    public CompletionStage<GeneratedReply> complete(GenerationRequest request, Context trace) {
+        return client.complete(request, trace);
     }
 }

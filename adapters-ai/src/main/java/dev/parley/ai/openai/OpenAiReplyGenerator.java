@@ -3,6 +3,7 @@ package dev.parley.ai.openai;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.generation.ReplyGenerator;
+import io.opentelemetry.context.Context;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,7 +49,7 @@ public class OpenAiReplyGenerator implements ReplyGenerator {
         CompletionStage<GeneratedReply> attempt;
         stats.started();
         try {
-            attempt = calls.complete(request);
+            attempt = calls.complete(request, Context.current()); // the attempt's span, for the HTTP client span
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }

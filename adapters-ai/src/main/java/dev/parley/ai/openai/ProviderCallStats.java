@@ -14,8 +14,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 /**
  * What the OpenAI-compatible adapter has seen of its provider-wide circuit breaker and bulkhead,
  * worked out from the outcomes of its own calls. MicroProfile Fault Tolerance 4.1 has no API that
- * tells a breaker's state; it publishes it only as metrics (mpMetrics / mpTelemetry, neither of
- * which Parley enables). So this says what was <em>observed</em>: whether the breaker refused the
+ * tells a breaker's state; it publishes it only as metrics (through mpTelemetry, and only while the
+ * OpenTelemetry SDK is enabled). So this says what was <em>observed</em>: whether the breaker refused the
  * latest call or let it through (closed or half-open: the two are indistinguishable from outside),
  * and when; how many calls are in flight (running or queued in the bulkhead); counts since start.
  *

@@ -32,6 +32,8 @@ import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.domain.persona.Personas;
 import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.domain.telemetry.GenerationTelemetry;
+import dev.parley.telemetry.OpenTelemetryTurns;
+import dev.parley.telemetry.TracedReplyGenerator;
 import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.Users;
 import dev.parley.persistence.fault.DatabaseFaults;
@@ -56,17 +58,17 @@ public class UseCaseConfiguration {
     /**
      * The AI provider chosen by {@code parley.ai.provider} ({@code local} by default, or {@code openai};
      * checked at startup by {@link AiProviderSettings}), inside the debug fault-injection decorator
-     * when {@code parley.debug.force-error.enabled} is on.
+     * when {@code parley.debug.force-error.enabled} is on, each attempt inside its span.
      */
     @Produces
     @ApplicationScoped
     ReplyGenerator replyGenerator(AiProviderSettings ai, Instance<LocalReplyGenerator> local,
-            Instance<OpenAiReplyGenerator> openAi, FaultInjection faults) {
+            Instance<OpenAiReplyGenerator> openAi, FaultInjection faults, OpenTelemetryTurns turns) {
         ReplyGenerator provider = switch (ai.provider()) {
             case LOCAL -> local.get();
             case OPENAI -> openAi.get();
         };
-        return faults.decorate(provider);
+        return new TracedReplyGenerator(faults.decorate(provider), turns);
     }
 
     @Produces

@@ -136,6 +136,53 @@ class ProductionServerConfigurationTest {
         assertThat(configDefault(UserLimitSettings.class, "event-streams")).isEqualTo("10");
     }
 
+    /**
+     * OpenTelemetry comes with the feature but stays off: Liberty reads {@code otel.sdk.disabled}
+     * (default true) only from system properties and the environment, i.e. bootstrap.properties,
+     * jvm.options, server.env or the process environment. No production file sets any otel.* key;
+     * only the integration-test server's configuration directory has a bootstrap.properties.
+     */
+    @Test
+    void openTelemetryIsAvailableButOffUnlessTheOperatorTurnsItOn() throws IOException {
+        assertThat(texts(parse(SERVER_XML), "feature")).contains("mpTelemetry-2.0");
+        Element classloader = elements(parse(SERVER_XML), "classloader").get(0);
+        assertThat(classloader.getAttribute("apiTypeVisibility")).as("the OpenTelemetry API is third-party")
+                .isEqualTo("+third-party");
+        assertThat(classloader.getAttribute("commonLibraryRef")).as("Hibernate in lib/global").isEqualTo("global");
+        for (Path file : List.of(SERVER_XML, RUN_DROP_IN)) {
+            assertThat(elements(parse(file), "variable")).extracting(v -> v.getAttribute("name").toLowerCase())
+                    .as(file + ": no otel.* setting").noneMatch(name -> name.startsWith("otel"));
+        }
+        assertThat(Files.readString(RUN_DROP_IN)).doesNotContainIgnoringCase("otel");
+        for (String file : List.of("bootstrap.properties", "jvm.options", "server.env")) {
+            assertThat(APP.resolve("src/run/liberty/config").resolve(file)).doesNotExist();
+            assertThat(APP.resolveSibling(file)).doesNotExist();
+        }
+        Document pom = parse(APP.resolve("pom.xml"));
+        assertThat(texts(pom, "param")).as("jvmOptions").noneMatch(p -> p.toLowerCase().contains("otel"));
+        for (Element properties : elements(pom, "properties")) {
+            assertThat(children(properties)).extracting(Element::getTagName)
+                    .noneMatch(name -> name.startsWith("liberty.bootstrap.") || name.startsWith("liberty.env."));
+        }
+        Properties it = new Properties();
+        try (InputStream in = Files.newInputStream(APP.resolve("src/it/liberty/config/bootstrap.properties"))) {
+            it.load(in);
+        }
+        assertThat(it.getProperty("otel.sdk.disabled")).as("the IT server turns it on").isEqualTo("false");
+    }
+
+    @Test
+    void logsArePlainAndTheAccessLogIsOffByDefault() {
+        Map<String, String> defaults = new HashMap<>();
+        elements(parse(SERVER_XML), "variable").forEach(v -> defaults.put(v.getAttribute("name"), v.getAttribute("defaultValue")));
+        assertThat(defaults).containsEntry("parley.log.format", "simple").containsEntry("parley.http.access-log", "false");
+        Element logging = elements(parse(SERVER_XML), "logging").get(0);
+        assertThat(logging.getAttribute("messageFormat")).isEqualTo("${parley.log.format}");
+        assertThat(logging.getAttribute("consoleFormat")).isEqualTo("${parley.log.format}");
+        assertThat(elements(parse(SERVER_XML), "httpAccessLogging").get(0).getAttribute("enabled"))
+                .isEqualTo("${parley.http.access-log}");
+    }
+
     @Test
     void withoutTheTestDropInDebugIsOffAndTheTimingsAreTheDefaults() throws Exception {
         assertThat(configDefault(FaultInjection.class, "parley.debug.force-error.enabled")).isEqualTo("false");

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
  * {@code CWWKZ0012I ... was not started}), and the server log says which settings are missing.
  *
  * <p>Not an Arquillian test: Arquillian only reports a failed deployment after its whole deploy
- * timeout (minutes). The test drops the WAR into the IT server's {@code dropins} folder and polls
- * the log, with a deadline, for the application's failure.
+ * timeout (minutes). The test puts the WAR into the IT server's {@code apps} folder with a
+ * configuration drop-in that declares it as the real application is declared (the OpenTelemetry API
+ * visible: {@code apiTypeVisibility="+third-party"}), and polls the log, with a deadline, for the
+ * application's failure.
  */
 class OpenAiStartupCheckIT {
     private static final String APP = "parley-ai-misconfigured";
@@ -27,9 +29,12 @@ class OpenAiStartupCheckIT {
     void theApplicationFailsToStartNamingTheMissingSettings() throws IOException {
         Path server = Path.of(System.getProperty("parley.it.server-dir"));
         Path log = server.resolve("logs").resolve("messages.log");
-        Path war = server.resolve("dropins").resolve(APP + ".war");
+        Path war = server.resolve("apps").resolve(APP + ".war");
+        Path config = server.resolve("configDropins").resolve("overrides").resolve(APP + ".xml");
         long logLengthBefore = Files.size(log);
         AiArchives.probeWar(APP + ".war", "parley.ai.provider=openai").as(ZipExporter.class).exportTo(war.toFile(), true);
+        Files.writeString(config, "<server><webApplication id=\"" + APP + "\" location=\"" + APP + ".war\">"
+                + "<classloader apiTypeVisibility=\"+third-party\" commonLibraryRef=\"global\"/></webApplication></server>\n");
         try {
             String failure = Poll.until(Duration.ofMinutes(2), () -> newLog(log, logLengthBefore),
                     text -> text.contains("CWWKZ0012I: The application " + APP + " was not started"), "the application failing to start");
@@ -37,6 +42,7 @@ class OpenAiStartupCheckIT {
             assertThat(failure).contains("parley.ai.provider=openai cannot start: parley.ai.openai.base-url is not set")
                     .contains("parley.ai.openai.model is not set");
         } finally {
+            Files.deleteIfExists(config);
             Files.deleteIfExists(war);
         }
     }

@@ -270,6 +270,7 @@ public final class SendMessageService implements SendMessageUseCase {
     private CompletionStage<ChatTurn> generate(SendMessageCommand command, Chat chat, Persona persona, Turn turn) {
         Message userMessage = turn.userMessage();
         boolean started = false;
+        ports.telemetry().started(command.requestId(), chat.id());
         try {
             var verdict = ports.moderation().check(userMessage.content());
             if (!verdict.allowed()) {

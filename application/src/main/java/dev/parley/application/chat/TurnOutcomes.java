@@ -63,6 +63,7 @@ final class TurnOutcomes {
                 }
                 return new ChatTurn(completion.result().userMessage(), answer, costPerReply, balance, meta, false);
             });
+            ports.telemetry().charged(command.requestId(), done.tokensCharged());
             ports.telemetry().completed(command.requestId(), done.userMessage().chatId(), null, meta, false);
             events.messageChanged(done.userMessage());
             events.messageChanged(done.assistantMessage());

@@ -114,8 +114,8 @@ class SendMessageServiceTest {
         assertThat(conversations.all()).extracting(Message::role, Message::status)
                 .containsExactly(Tuple.tuple(MessageRole.USER, MessageStatus.COMPLETED),
                         Tuple.tuple(MessageRole.ASSISTANT, MessageStatus.COMPLETED));
-        assertThat(telemetry.events()).containsExactly("attempt req-hello #1 SUCCEEDED",
-                "completed req-hello OK attempts=1");
+        assertThat(telemetry.events()).containsExactly("started req-hello", "attempt req-hello #1 SUCCEEDED",
+                "charged req-hello 1", "completed req-hello OK attempts=1");
         assertThat(generator.requests()).singleElement()
                 .satisfies(request -> assertThat(request.requestId()).contains("req-hello"));
     }
@@ -130,7 +130,7 @@ class SendMessageServiceTest {
         assertThat(turn.retryMeta().backoffMs()).containsExactly(1000L, 2000L);
         assertThat(generator.requests()).extracting(r -> r.userMessage().id()).containsOnly(turn.userMessage().id());
         assertThat(wallet.charges()).isEqualTo(1);
-        assertThat(telemetry.events()).startsWith("attempt req-flaky #1 FAILED AI_PROVIDER_UNAVAILABLE",
+        assertThat(telemetry.events()).startsWith("started req-flaky", "attempt req-flaky #1 FAILED AI_PROVIDER_UNAVAILABLE",
                 "attempt req-flaky #2 FAILED AI_PROVIDER_UNAVAILABLE", "attempt req-flaky #3 SUCCEEDED");
     }
 

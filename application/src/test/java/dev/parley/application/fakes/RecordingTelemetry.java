@@ -13,6 +13,16 @@ public final class RecordingTelemetry implements GenerationTelemetry {
     private final List<String> events = new ArrayList<>();
 
     @Override
+    public synchronized void started(String requestId, ChatId chatId) {
+        events.add("started " + requestId);
+    }
+
+    @Override
+    public synchronized void charged(String requestId, long tokens) {
+        events.add("charged " + requestId + " " + tokens);
+    }
+
+    @Override
     public synchronized void attempt(String requestId, AttemptReport report) {
         events.add("attempt " + requestId + " #" + report.attempt() + " " + report.outcome()
                 + (report.code() == null ? "" : " " + report.code()));

@@ -112,6 +112,21 @@ public final class ChatBreakerRegistry {
         return breakers.size();
     }
 
+    /**
+     * How many tracked chats are in state {@code kind} now (their stored state: an OPEN breaker whose
+     * open time has elapsed counts as OPEN until a request probes it). O(tracked chats).
+     */
+    public int count(BreakerState.Kind kind) {
+        Objects.requireNonNull(kind, "kind");
+        int count = 0;
+        for (CircuitBreaker breaker : breakers.values()) {
+            if (breaker.state().kind() == kind) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Evicts idle CLOSED entries and, above the size bound, the least recently failed ones; returns how many. */
     public int evictIdle() {
         return evict(null);

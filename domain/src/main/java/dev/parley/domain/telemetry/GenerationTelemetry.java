@@ -7,8 +7,12 @@ import dev.parley.domain.retry.RetryMeta;
 
 /**
  * Port: what the send-a-message use case reports for observability ({@code chat_generation_attempt},
- * {@code chat_generation_completed}). Implementations must never record message content, and must
- * be quick: they are called on request and scheduler threads.
+ * {@code chat_generation_completed}, and the metrics and spans of a turn). Implementations must never
+ * record message content, and must be quick: they are called on request and scheduler threads.
+ *
+ * <p>Order per request: {@link #started} on the request's thread (before moderation, the balance
+ * and generation), then any {@link #attempt}s, {@link #charged} after a reply was paid for, and
+ * {@link #completed} exactly once. A replayed turn reports {@link #completed} only.
  */
 public interface GenerationTelemetry {
     GenerationTelemetry NONE = new GenerationTelemetry() {
@@ -20,6 +24,17 @@ public interface GenerationTelemetry {
         public void completed(String requestId, ChatId chatId, ErrorCode failure, RetryMeta meta, boolean replayed) {
         }
     };
+
+    /**
+     * A request admitted a turn and starts answering it, on the request's own thread (a tracer takes
+     * the caller's context from it: later reports come on other threads).
+     */
+    default void started(String requestId, ChatId chatId) {
+    }
+
+    /** A reply was stored and {@code tokens} were charged for it. */
+    default void charged(String requestId, long tokens) {
+    }
 
     /** One generation attempt of a request ended (or was refused by the breaker). */
     void attempt(String requestId, AttemptReport report);

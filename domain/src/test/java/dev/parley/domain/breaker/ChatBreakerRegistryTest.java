@@ -75,6 +75,17 @@ class ChatBreakerRegistryTest {
     }
 
     @Test
+    void countsTheTrackedChatsInAState() {
+        fail(registry, chat(1), 5);
+        fail(registry, chat(2), 5);
+        fail(registry, chat(3), 2);
+
+        assertThat(registry.count(Kind.OPEN)).isEqualTo(2);
+        assertThat(registry.count(Kind.CLOSED)).as("tracked chats only").isEqualTo(1);
+        assertThat(registry.count(Kind.HALF_OPEN)).isZero();
+    }
+
+    @Test
     void anOpenChatRefusesWithTheExactRemainingTimeAndASuccessfulProbeForgetsIt() {
         fail(registry, chat(7), 5);
         clock.advanceMillis(20_000);
