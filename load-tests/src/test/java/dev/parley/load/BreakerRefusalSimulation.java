@@ -22,9 +22,7 @@ public class BreakerRefusalSimulation extends Simulation {
     private final Duration duration = Parley.seconds("duration", 30);
 
     private final ScenarioBuilder refusals = scenario("breaker refusals")
-            .exec(Parley.signIn("breaker"))
-            .exec(Parley.newChat())
-            .exitHereIfFailed()
+            .exec(Parley.signedInWithChat("breaker"))
             .exec(session -> session.set("problemCode", "").set("turn", 0))
             // at most 10 failing sends: one with all its retries and one attempt more opens it (threshold 5)
             .asLongAs(session -> !"CIRCUIT_OPEN".equals(session.getString("problemCode")) && session.getInt("turn") < 10)

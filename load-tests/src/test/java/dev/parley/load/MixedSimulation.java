@@ -26,9 +26,7 @@ public class MixedSimulation extends Simulation {
     private final Duration duration = Parley.seconds("duration", 60);
 
     private final ScenarioBuilder mixed = scenario("mixed")
-            .exec(Parley.signIn("mixed"))
-            .exec(Parley.newChat())
-            .exitHereIfFailed()
+            .exec(Parley.signedInWithChat("mixed"))
             // TEMPORARY until the identity merge (issue #12): the ticket endpoint answers 404 there, and
             // the stream is then opened without a ticket. After the merge: require 200.
             .exec(Parley.authorized(http("events ticket").post("/api/chats/#{chatId}/events/ticket")

@@ -82,6 +82,11 @@ final class Parley {
                         .check(status().is(201), jsonPath("$.id").saveAs(CHAT))));
     }
 
+    /** Signs in, starts a chat of one's own, and ends the user here if either failed. */
+    static ChainBuilder signedInWithChat(String prefix) {
+        return signIn(prefix).exec(newChat()).exitHereIfFailed();
+    }
+
     /** One turn: a message with a fresh Idempotency-Key, answered with 201 and the reply. */
     static HttpRequestActionBuilder send(String name) {
         return authorized(http(name).post("/api/chats/#{" + CHAT + "}/messages")

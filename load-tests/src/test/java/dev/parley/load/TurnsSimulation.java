@@ -22,9 +22,7 @@ public class TurnsSimulation extends Simulation {
     private final Duration duration = Parley.seconds("duration", 30);
 
     private final ScenarioBuilder turns = scenario("turns")
-            .exec(Parley.signIn("turns"))
-            .exec(Parley.newChat())
-            .exitHereIfFailed()
+            .exec(Parley.signedInWithChat("turns"))
             .during(duration, "turn").on(
                     Parley.send("send").check(status().is(201), jsonPath("$.assistantMessage.content").exists()));
 
