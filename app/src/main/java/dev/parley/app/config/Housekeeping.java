@@ -14,8 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * The background work of the core, started with the application on the core's scheduler
- * ({@link GuardedExecutor#scheduler()}: no thread waits between runs) and stopped before it goes: the sweep of stale turns every
- * {@link #SWEEP_EVERY}, and the breaker registry's eviction of idle CLOSED breakers every
+ * ({@link GuardedExecutor#scheduler()}: no thread waits between runs) and stopped before it goes:
+ * the sweep of stale turns every {@link #SWEEP_EVERY}, and the breaker registry's eviction of idle CLOSED breakers every
  * {@link #EVICT_EVERY} (without it, entries are only evicted when a failing chat touches the
  * registry). A failed run is logged and the next one runs anyway.
  */
