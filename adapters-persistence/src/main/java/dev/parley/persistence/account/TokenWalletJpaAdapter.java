@@ -11,17 +11,26 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * {@link TokenWallet} over JPA. A charge is a conditional update ({@code ... where balance >= cost},
  * so the balance can never go negative even under concurrent charges) plus a ledger row that is
- * unique per reply (so the same reply can never be charged twice). Both happen in the caller's
+ * unique per reply (so the same reply can never be charged twice), both in one statement
+ * ({@link #CHARGE}, one round trip, after the caller's pending writes are flushed), in the caller's
  * transaction.
  */
 @ApplicationScoped
 @dev.parley.persistence.boundary.TranslateDatabaseFailures
 @Transactional
 public class TokenWalletJpaAdapter implements TokenWallet {
+    /** Deducts {@code cost} unless the balance is lower and writes the ledger row; returns the new balance, or no row. */
+    static final String CHARGE = "with charged as (update users set token_balance = token_balance - :cost"
+            + " where id = :user and token_balance >= :cost returning token_balance)"
+            + " insert into token_ledger (id, user_id, message_id, delta, balance_after, created_at)"
+            + " select :id, :user, :message, -cast(:cost as bigint), token_balance, :at from charged"
+            + " returning balance_after";
+
     private EntityManager em;
     private IdGenerator ids;
     private Clock clock;
@@ -51,20 +60,19 @@ public class TokenWalletJpaAdapter implements TokenWallet {
         if (cost <= 0) {
             throw new IllegalArgumentException("cost must be positive: " + cost);
         }
-        int updated = em.createQuery("update UserJpaEntity u set u.tokenBalance = u.tokenBalance - :cost"
-                        + " where u.id = :id and u.tokenBalance >= :cost")
+        em.flush(); // the reply first: the ledger row refers to it
+        // one statement: the user's row stays locked from here to the commit only, so charges of the
+        // same user (several chats at once) queue for as short a time as possible
+        List<?> balanceAfter = em.createNativeQuery(CHARGE)
                 .setParameter("cost", cost)
-                .setParameter("id", user.value())
-                .executeUpdate();
-        if (updated == 0) {
+                .setParameter("user", user.value())
+                .setParameter("id", ids.next())
+                .setParameter("message", reply.value())
+                .setParameter("at", clock.instant())
+                .getResultList();
+        if (balanceAfter.isEmpty()) {
             throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
         }
-        long balanceAfter = em.createQuery("select u.tokenBalance from UserJpaEntity u where u.id = :id", Long.class)
-                .setParameter("id", user.value())
-                .getSingleResult();
-        em.persist(new LedgerEntryJpaEntity(ids.next(), user.value(), reply.value(), -cost, balanceAfter,
-                clock.instant()));
-        em.flush();
-        return balanceAfter;
+        return ((Number) balanceAfter.get(0)).longValue();
     }
 }

@@ -54,7 +54,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -66,9 +65,6 @@ import java.util.concurrent.atomic.AtomicReference;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ChatResource {
-    /** The server never keeps a send open longer than this (the retry deadline is shorter). */
-    private static final long SEND_TIMEOUT_SECONDS = 60;
-
     @Inject
     CurrentUser currentUser;
     @Inject
@@ -85,6 +81,8 @@ public class ChatResource {
     ChatEventHub events;
     @Inject
     EventTickets tickets;
+    @Inject
+    SendDeadlines deadlines;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -164,22 +162,33 @@ public class ChatResource {
             @HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest request,
             @Suspended AsyncResponse response) {
         RequestInfo info = RequestInfo.from(request);
-        response.setTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        SendMessageCommand command;
         try {
-            SendMessageCommand command = new SendMessageCommand(currentUser.id(),
-                    new ChatId(Params.uuid(chatId, "chatId")), body == null ? null : body.content(),
-                    Optional.ofNullable(idempotencyKey), info.requestId());
-            AtomicReference<MessageId> stored = new AtomicReference<>();
-            response.setTimeoutHandler(late -> late.resume(
-                    problem(SendTimeout.stillAnswering(command.chatId(), stored.get()), info)));
-            sendMessage.send(command, stored::set).whenComplete((turn, error) -> response.resume(error == null
-                    ? Response.status(Response.Status.CREATED)
-                            .entity(ChatGenerationSuccess.of(turn))
-                            .header(RequestInfo.REQUEST_ID_HEADER, info.requestId())
-                            .build()
-                    : problem(error, info)));
+            command = new SendMessageCommand(currentUser.id(), new ChatId(Params.uuid(chatId, "chatId")),
+                    body == null ? null : body.content(), Optional.ofNullable(idempotencyKey), info.requestId());
         } catch (RuntimeException e) {
             response.resume(problem(e, info));
+            return;
+        }
+        AtomicReference<MessageId> stored = new AtomicReference<>();
+        // one shared sweeper instead of response.setTimeout: a timer per request cost every request (SendDeadlines)
+        SendDeadlines.Deadline deadline = deadlines.watch(() -> response.resume(
+                problem(SendTimeout.stillAnswering(command.chatId(), stored.get()), info)));
+        try {
+            sendMessage.send(command, stored::set).whenComplete((turn, error) -> {
+                if (deadline.met()) {
+                    response.resume(error == null
+                            ? Response.status(Response.Status.CREATED)
+                                    .entity(ChatGenerationSuccess.of(turn))
+                                    .header(RequestInfo.REQUEST_ID_HEADER, info.requestId())
+                                    .build()
+                            : problem(error, info));
+                }
+            });
+        } catch (RuntimeException e) {
+            if (deadline.met()) {
+                response.resume(problem(e, info));
+            }
         }
     }
 

@@ -8,7 +8,7 @@ import dev.parley.domain.error.ParleyException;
 import java.time.Duration;
 
 /**
- * What a send answers when the server stops waiting for its turn ({@code AsyncResponse} timeout):
+ * What a send answers when the server stops waiting for its turn ({@link SendDeadlines}):
  * the turn is still being answered on the server, so the answer is REQUEST_IN_PROGRESS (409,
  * retryable, {@code Retry-After: 1}) with the user message's id once it is stored; a retry with the
  * same key gets the turn's outcome. Never a bare 503 or 500.

@@ -4,8 +4,6 @@ import dev.parley.application.chat.SweepStaleTurnsUseCase;
 import dev.parley.application.common.Periodic;
 import dev.parley.application.limit.InMemoryUserQuotas;
 import dev.parley.domain.resilience.GuardedExecutor;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -16,9 +14,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The background work of the core, started with the application on Liberty's managed scheduler
- * (no thread waits between runs) and stopped before it goes: the sweep of stale turns every
- * {@link #SWEEP_EVERY}, the breaker registry's eviction of idle CLOSED breakers every
+ * The background work of the core, started with the application on the core's scheduler
+ * ({@link GuardedExecutor#scheduler()}: no thread waits between runs) and stopped before it goes:
+ * the sweep of stale turns every {@link #SWEEP_EVERY}, and the breaker registry's eviction of idle CLOSED breakers every
  * {@link #EVICT_EVERY} (without it, entries are only evicted when a failing chat touches the
  * registry), and the per-user limits' eviction of idle users every {@link #EVICT_EVERY}. Starting
  * also creates the limits, so a bad {@code parley.limits.user.*} value stops the deployment with its
@@ -30,14 +28,11 @@ public class Housekeeping {
     static final Duration EVICT_EVERY = Duration.ofMinutes(1);
     private static final Logger LOG = Logger.getLogger(Housekeeping.class.getName());
 
-    @Resource
-    ManagedScheduledExecutorService executor;
-
     private volatile List<Periodic> running = List.of();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored, SweepStaleTurnsUseCase sweep,
             GuardedExecutor guarded, InMemoryUserQuotas quotas) {
-        ManagedScheduler scheduler = new ManagedScheduler(executor);
+        var scheduler = guarded.scheduler();
         running = List.of(
                 Periodic.every(SWEEP_EVERY, scheduler, sweep::sweep, e -> failed("stale-turn sweep", e)),
                 Periodic.every(EVICT_EVERY, scheduler, guarded.breakers()::evictIdle,

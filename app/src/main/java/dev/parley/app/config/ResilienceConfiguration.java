@@ -5,8 +5,11 @@ import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.resilience.AttemptListener;
 import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.persistence.fault.DatabaseFaults;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -18,13 +21,29 @@ import org.eclipse.microprofile.config.inject.ConfigProperties;
 
 /**
  * Builds the resilience core from configuration ({@link ResilienceSettings}, docs/architecture.md#settings):
- * the per-chat breakers, the retry policy and the executor that combines them on Liberty's scheduler.
+ * the per-chat breakers, the retry policy and the executor that combines them on the application's
+ * {@link TimerScheduler} (created with this bean, stopped when the application stops).
  * Bad values fail the deployment at startup with the setting's name, not the first request.
  */
 @ApplicationScoped
 public class ResilienceConfiguration {
     @Resource
-    ManagedScheduledExecutorService executor;
+    ManagedThreadFactory threads;
+    @Resource
+    ManagedExecutorService executor;
+
+    private TimerScheduler scheduler;
+
+    @PostConstruct
+    void createScheduler() {
+        scheduler = new TimerScheduler(threads, executor);
+    }
+
+    /** After Housekeeping has cancelled its runs ({@code @BeforeDestroyed}); a pending wait is dropped. */
+    @PreDestroy
+    void stopScheduler() {
+        scheduler.close();
+    }
 
     // @Singleton, not @ApplicationScoped: these are final classes, which CDI cannot proxy
     @Produces
@@ -38,7 +57,7 @@ public class ResilienceConfiguration {
     GuardedExecutor guardedExecutor(Clock clock, BreakerListener transitions,
             @ConfigProperties ResilienceSettings settings) {
         return new GuardedExecutor(new ChatBreakerRegistry(settings.breaker(), clock, transitions), settings.retry(),
-                new ManagedScheduler(executor), clock, new Random(), AttemptListener.NONE);
+                scheduler, clock, new Random(), AttemptListener.NONE);
     }
 
     /** Creates the executor at startup, so a bad setting stops the deployment with its name. */

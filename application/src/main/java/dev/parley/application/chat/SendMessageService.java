@@ -124,42 +124,58 @@ public final class SendMessageService implements SendMessageUseCase {
     @Override
     public CompletionStage<ChatTurn> send(SendMessageCommand command, Consumer<MessageId> onStored) {
         Objects.requireNonNull(onStored, "onStored");
-        Chat chat = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
-        Persona persona = ports.personas().find(chat.personaId())
-                .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "chat without persona"));
-
         Instant now = TurnTime.now(clock);
         Message sent = Message.userMessage(new MessageId(ids.next()), command.chatId(), command.content(),
                 command.idempotencyKey(), now);
-        Admission admission;
-        Permit permit;
+        // the reads, the balance and the limits, and the message's admission in one transaction: fewer
+        // round trips per turn. The permit taken inside is given back if the transaction fails.
+        Permit[] taken = new Permit[1];
+        Opened opened;
         try {
-            permit = admitGeneration(command);
-        } catch (ParleyException refused) {
-            // a repeat of a stored turn (a replay, a turn in progress, a reused key) is answered anyway:
-            // it stores and generates nothing, so neither the balance nor the limits apply to it
-            admission = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
-                    .filter(decided -> !(decided instanceof Admission.Generate))
-                    .orElseThrow(() -> refusal(command, refused));
-            return answerWithoutGenerating(command, admission, onStored);
-        }
-        try {
-            admission = admit(command, sent, now);
+            opened = ports.unitOfWork().inTransaction(() -> open(command, sent, now, taken));
         } catch (RuntimeException e) {
-            permit.withdraw();
+            if (taken[0] != null) {
+                taken[0].withdraw();
+            }
             throw e;
         }
-        if (!(admission instanceof Admission.Generate generate)) {
-            permit.withdraw(); // a repeat of a stored turn: it does not count
-            return answerWithoutGenerating(command, admission, onStored);
+        Permit permit = taken[0];
+        if (!(opened.admission() instanceof Admission.Generate generate)) {
+            if (permit != null) {
+                permit.withdraw(); // a repeat of a stored turn: it does not count
+            }
+            return answerWithoutGenerating(command, opened.admission(), onStored);
         }
+        // a turn to generate always holds a permit: a refused one is only ever answered from a stored turn
         onStored.accept(generate.turn().userMessage().id());
-        Permit held = permit;
-        if (generate.claim().isPresent() && !claim(generate.claim().get(), held)) {
+        if (generate.claim().isPresent() && !claim(generate.claim().get(), permit)) {
             throw inProgress(generate.turn().userMessage()); // another retry claimed it first
         }
         // the permit is given back when the turn ends, however it ends; the stage returned completes after that
-        return generate(command, chat, persona, generate.turn()).whenComplete((turn, error) -> held.release());
+        return generate(command, opened.chat(), opened.persona(), generate.turn())
+                .whenComplete((turn, error) -> permit.release());
+    }
+
+    /**
+     * Inside the opening transaction: the caller's chat and its persona, the balance and the caller's
+     * limits ({@link #admitGeneration}, whose permit goes to {@code taken}), then the message's
+     * admission. When the balance or a limit refuses, a request whose key names a stored turn (a
+     * replay, a turn in progress, a reused key) is answered from it anyway: it stores and generates
+     * nothing, so neither applies to it.
+     */
+    private Opened open(SendMessageCommand command, Message sent, Instant now, Permit[] taken) {
+        Chat owned = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
+        Persona found = ports.personas().find(owned.personaId())
+                .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "chat without persona"));
+        try {
+            taken[0] = admitGeneration(command);
+        } catch (ParleyException refused) {
+            Admission repeat = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
+                    .filter(decided -> !(decided instanceof Admission.Generate))
+                    .orElseThrow(() -> refusal(command, refused));
+            return new Opened(owned, found, repeat);
+        }
+        return new Opened(owned, found, admit(command, sent, now));
     }
 
     /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
@@ -234,6 +250,10 @@ public final class SendMessageService implements SendMessageUseCase {
             permit.withdraw();
         }
         return applied;
+    }
+
+    /** What the opening transaction found: the caller's chat, its persona and the message's admission. */
+    private record Opened(Chat chat, Persona persona, Admission admission) {
     }
 
     private static Optional<MessageId> storedMessage(Admission admission) {

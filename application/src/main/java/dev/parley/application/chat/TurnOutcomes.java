@@ -53,14 +53,16 @@ final class TurnOutcomes {
                 Message answer = Message.assistantReply(new MessageId(ids.next()), turn.userMessage(),
                         reply.content(), TurnTime.now(clock));
                 ports.conversations().append(answer);
-                long balance = ports.wallet().charge(command.caller(), answer.id(), costPerReply);
                 TurnTransition completion = turn.complete(answer);
                 if (!ports.conversations().apply(completion)) {
                     // the turn is no longer held by this request (a retry took it over, or a sweep
-                    // expired it): its reply, charge and ledger row roll back
+                    // expired it): its reply rolls back, and nothing is charged
                     throw new ParleyException(ErrorCode.REQUEST_IN_PROGRESS, "another request decided the turn",
                             IN_PROGRESS_RETRY_AFTER);
                 }
+                // the charge last: it locks the user's row, which the user's other chats need too,
+                // so it is held only for the charge and the commit
+                long balance = ports.wallet().charge(command.caller(), answer.id(), costPerReply);
                 return new ChatTurn(completion.result().userMessage(), answer, costPerReply, balance, meta, false);
             });
             ports.telemetry().charged(command.requestId(), done.tokensCharged());

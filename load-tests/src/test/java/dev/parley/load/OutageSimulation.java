@@ -1,0 +1,47 @@
+package dev.parley.load;
+
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import java.time.Duration;
+
+/**
+ * A provider outage: {@code waiting} users (default 500) each start a fresh chat and send a message
+ * whose every attempt fails ({@code X-Debug-Force-Error: unavailable}; needs
+ * {@code parley.debug.force-error.enabled=true}), so each send spends seconds in backoff between
+ * attempts before it fails with 503; they repeat for {@code duration} seconds (default 30), a new
+ * chat each time so no breaker opens. Meanwhile a probe reads a cheap endpoint
+ * ({@code GET /api/personas}) {@code probeRate} times a second (default 20): its "probe" response
+ * times are the figure of this simulation.
+ */
+public class OutageSimulation extends Simulation {
+    private final int waiting = Parley.intProperty("waiting", 500);
+    private final int probeRate = Parley.intProperty("probeRate", 20);
+    private final Duration duration = Parley.seconds("duration", 30);
+    private final Duration rampUp = Duration.ofSeconds(10);
+
+    private final ScenarioBuilder outage = scenario("sends in backoff")
+            .exec(Parley.signIn("outage"))
+            .exitHereIfFailed()
+            .during(duration.plus(rampUp), "turn").on(
+                    exec(Parley.newChat())
+                            .exec(Parley.send("failing send").header("X-Debug-Force-Error", "unavailable")
+                                    .check(status().is(503), Parley.problemCode())));
+
+    private final ScenarioBuilder probe = scenario("probe")
+            .exec(http("probe").get("/api/personas").check(status().is(200)));
+
+    {
+        setUp(outage.injectOpen(rampUsers(waiting).during(rampUp)),
+                // starts once the waiting sends are all in
+                probe.injectOpen(nothingFor(rampUp), constantUsersPerSec(probeRate).during(duration)))
+                .protocols(Parley.protocol().maxConnectionsPerHost(1000));
+    }
+}
