@@ -39,7 +39,7 @@ class AuthenticationIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        anonymous.awaitReady(Duration.ofSeconds(60));
+        anonymous.awaitReady(Duration.ofSeconds(180));
     }
 
     private static void assertUnauthenticated(Api.Reply reply, String language) {

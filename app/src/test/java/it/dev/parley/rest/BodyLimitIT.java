@@ -21,7 +21,7 @@ class BodyLimitIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
     }
 
     private static byte[] oversizeBody() {

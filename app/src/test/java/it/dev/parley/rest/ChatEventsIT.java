@@ -23,7 +23,7 @@ class ChatEventsIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
         Db.topUp(api.userId(), 200);
     }
 

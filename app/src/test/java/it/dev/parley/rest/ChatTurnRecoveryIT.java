@@ -24,7 +24,7 @@ class ChatTurnRecoveryIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
     }
 
     private static String send(String chatId, String content) {

@@ -28,7 +28,7 @@ class EventStreamLimitsIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
         Db.topUp(api.userId(), 500);
     }
 

@@ -76,7 +76,7 @@ class HostileInputIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
         Db.topUp(api.userId(), 500);
         chat = api.newChat(Api.CAPTAIN_MIRA);
     }

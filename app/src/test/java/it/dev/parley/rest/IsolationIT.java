@@ -29,7 +29,7 @@ class IsolationIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        alice.awaitReady(Duration.ofSeconds(60));
+        alice.awaitReady(Duration.ofSeconds(180));
     }
 
     private static void assertChatNotFound(Api.Reply reply) {

@@ -18,7 +18,7 @@ class SendMessageIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
         Db.topUp(api.userId(), 50);
     }
 

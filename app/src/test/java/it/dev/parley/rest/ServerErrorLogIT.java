@@ -27,7 +27,7 @@ class ServerErrorLogIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
         Db.topUp(api.userId(), 50);
     }
 

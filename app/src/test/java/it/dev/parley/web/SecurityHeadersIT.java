@@ -20,7 +20,7 @@ class SecurityHeadersIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
     }
 
     @Test

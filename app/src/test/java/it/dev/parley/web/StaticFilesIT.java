@@ -13,7 +13,7 @@ class StaticFilesIT {
 
     @BeforeAll
     static void serviceIsUp() {
-        api.awaitReady(Duration.ofSeconds(60));
+        api.awaitReady(Duration.ofSeconds(180));
     }
 
     @Test
