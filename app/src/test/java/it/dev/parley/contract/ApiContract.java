@@ -107,13 +107,13 @@ public final class ApiContract {
         }
         Route route = routes.stream().filter(r -> r.pattern().matcher(path).matches()).findFirst().orElse(null);
         if (route == null) {
-            expectTransportProblem(exchange, 404, "NOT_FOUND", "the path is not in the API document", found);
+            expectRefusal(exchange, 404, "NOT_FOUND", "the path is not in the API document", found);
             return found;
         }
         JsonNode operation = route.item().get(exchange.method().toLowerCase(Locale.ROOT));
         if (operation == null) {
             if (!exchange.method().equals("HEAD") && !exchange.method().equals("OPTIONS")) {
-                expectTransportProblem(exchange, 405, "METHOD_NOT_ALLOWED",
+                expectRefusal(exchange, 405, "METHOD_NOT_ALLOWED",
                         exchange.method() + " is not documented for " + route.template(), found);
             }
             return found;
@@ -202,6 +202,23 @@ public final class ApiContract {
             }
             validate(media.path("schema"), body, "body", where, found);
         }
+    }
+
+    /**
+     * An undocumented path or method of the API is refused with {@code status}, or, first, with 401
+     * UNAUTHENTICATED (and {@code WWW-Authenticate}): every {@code /api} request but the public ones
+     * needs a credential before anything else is looked at, so an anonymous caller learns nothing
+     * about which paths exist (the document's 401 responses say so).
+     */
+    private void expectRefusal(Exchange exchange, int status, String code, String why, List<String> found) {
+        if (exchange.status() == 401) {
+            if (exchange.header("WWW-Authenticate").isEmpty()) {
+                found.add("required header WWW-Authenticate is missing (401)");
+            }
+            expectTransportProblem(exchange, 401, "UNAUTHENTICATED", why, found);
+            return;
+        }
+        expectTransportProblem(exchange, status, code, why, found);
     }
 
     private void expectTransportProblem(Exchange exchange, int status, String code, String why, List<String> found) {
