@@ -170,6 +170,9 @@ public final class SendMessageService implements SendMessageUseCase {
         try {
             taken[0] = admitGeneration(command);
         } catch (ParleyException refused) {
+            if (!isRefusal(refused)) {
+                throw refused; // the database failed, say: nothing more to ask it in this transaction
+            }
             Admission repeat = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
                     .filter(decided -> !(decided instanceof Admission.Generate))
                     .orElseThrow(() -> refusal(command, refused));
@@ -213,6 +216,11 @@ public final class SendMessageService implements SendMessageUseCase {
             throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
         }
         return ports.quotas().admitSend(command.caller());
+    }
+
+    /** The balance or a limit said no (as opposed to a failure while asking). */
+    private static boolean isRefusal(ParleyException e) {
+        return e.code() == ErrorCode.INSUFFICIENT_TOKENS || e.code() == ErrorCode.USER_RATE_LIMITED;
     }
 
     private ParleyException refusal(SendMessageCommand command, ParleyException refused) {

@@ -276,6 +276,21 @@ class SendMessageServiceTest {
     }
 
     @Test
+    void aDatabaseFailureWhileReadingTheBalanceIsThatFailureAndNothingMoreIsAsked() {
+        sendAndSettle(say(ALICE, chat.id(), "first", "k1")).join();
+        int before = conversations.all().size();
+        wallet.failing(new ParleyException(ErrorCode.DATABASE_UNAVAILABLE, "connection lost"));
+
+        // a repeat of a stored key: only a refusal by the balance or a limit falls back to the stored turn
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "first", "k1")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.DATABASE_UNAVAILABLE));
+
+        assertThat(conversations.all()).hasSize(before);
+        assertThat(quotas.sendsInWindow(ALICE)).isEqualTo(1);
+    }
+
+    @Test
     void aFailedTurnRetriedWithAnEmptyWalletStaysAsItWas() {
         generator.failingWith(DOWN);
         SendMessageFailedException first = failureOf(sendAndSettle(say(ALICE, chat.id(), "later", "k1")));

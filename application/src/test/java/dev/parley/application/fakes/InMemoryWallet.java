@@ -14,14 +14,24 @@ import java.util.Set;
 public final class InMemoryWallet implements TokenWallet {
     private final Map<UserId, Long> balances = new HashMap<>();
     private final Set<MessageId> charged = new HashSet<>();
+    private ParleyException failure;
 
     public InMemoryWallet with(UserId user, long balance) {
         balances.put(user, balance);
         return this;
     }
 
+    /** From now on every balance read fails with {@code failure} (a database that went away). */
+    public synchronized InMemoryWallet failing(ParleyException failure) {
+        this.failure = failure;
+        return this;
+    }
+
     @Override
     public synchronized long balance(UserId user) {
+        if (failure != null) {
+            throw failure;
+        }
         return balances.getOrDefault(user, 0L);
     }
 
