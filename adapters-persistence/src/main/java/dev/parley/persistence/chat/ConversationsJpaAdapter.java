@@ -141,13 +141,17 @@ public class ConversationsJpaAdapter implements Conversations {
 
     @Override
     public Optional<Message> findByIdempotencyKey(ChatId chatId, String idempotencyKey) {
+        return byIdempotencyKey(chatId, idempotencyKey).map(MessageJpaEntity::toDomain);
+    }
+
+    /** The user message stored under the chat's idempotency key (unique per chat). */
+    private Optional<MessageJpaEntity> byIdempotencyKey(ChatId chatId, String idempotencyKey) {
         return em.createQuery("select m from MessageJpaEntity m where m.chatId = :chat and m.idempotencyKey = :key",
                         MessageJpaEntity.class)
                 .setParameter("chat", chatId.value())
                 .setParameter("key", idempotencyKey)
                 .getResultStream()
-                .findFirst()
-                .map(MessageJpaEntity::toDomain);
+                .findFirst();
     }
 
     @Override
@@ -161,13 +165,7 @@ public class ConversationsJpaAdapter implements Conversations {
 
     @Override
     public Optional<Turn> findTurn(ChatId chatId, String idempotencyKey) {
-        return em.createQuery("select m from MessageJpaEntity m where m.chatId = :chat and m.idempotencyKey = :key",
-                        MessageJpaEntity.class)
-                .setParameter("chat", chatId.value())
-                .setParameter("key", idempotencyKey)
-                .getResultStream()
-                .findFirst()
-                .map(this::turnOf);
+        return byIdempotencyKey(chatId, idempotencyKey).map(this::turnOf);
     }
 
     /** The turn of a stored user message, with its reply whatever the message's status says. */

@@ -19,7 +19,12 @@ class TimerSchedulerTest {
         Thread worker = new Thread(task, "work");
         worker.start();
     };
-    private final TimerScheduler scheduler = new TimerScheduler(task -> new Thread(task, "timer"), work);
+    private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
+    private final TimerScheduler scheduler = new TimerScheduler(task -> {
+        Thread timer = new Thread(task, "timer");
+        timerThreads.add(timer);
+        return timer;
+    }, work);
 
     @AfterEach
     void close() {
@@ -55,7 +60,12 @@ class TimerSchedulerTest {
     void nothingRunsAfterClose() throws InterruptedException {
         scheduler.schedule(Duration.ofMillis(30), () -> ranOn.add("after close"));
         scheduler.close();
-        Thread.sleep(100);
+        assertThat(timerThreads).as("scheduling started the timer thread").isNotEmpty();
+        // once the timer thread has ended, nothing it held can ever be handed to the work executor
+        for (Thread timer : timerThreads) {
+            timer.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(timer.isAlive()).as("the timer thread ends with close()").isFalse();
+        }
         assertThat(ranOn).isEmpty();
     }
 }
