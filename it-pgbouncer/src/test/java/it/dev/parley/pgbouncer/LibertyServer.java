@@ -2,6 +2,8 @@ package it.dev.parley.pgbouncer;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.pgbouncer.Databases;
+import dev.parley.pgbouncer.PgBouncer;
 import dev.parley.pgbouncer.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +41,20 @@ final class LibertyServer implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Starts the server with {@code environment} added and returns when the public /api/personas answers 200. */
+    /**
+     * A server on the test port whose database is {@code bouncer} (as the superuser), and whose signed-in
+     * user has tokens enough for any load.
+     */
+    static LibertyServer behind(PgBouncer bouncer) {
+        LibertyServer server = start(Map.of(
+                "PARLEY_DB_URL", bouncer.jdbcUrl(),
+                "PARLEY_DB_USER", "postgres",
+                "PARLEY_HTTP_PORT", Integer.toString(Integer.getInteger("parley.pgb.http.port", 9181))));
+        Databases.execute(
+                "update users set token_balance = 1000000 where id = '" + server.userId() + "'");
+        return server;
+    }
+
     static LibertyServer start(Map<String, String> environment) {
         LibertyServer server = new LibertyServer();
         server.run(List.of("start", NAME), environment);

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,11 +39,7 @@ class PgBouncerLibertyIT {
     static void startDatabaseBouncerAndServer() {
         Databases.postgres();
         bouncer = PgBouncer.start("liberty", PgBouncer.Mode.TRANSACTION, 3, Databases.postgres().getPort());
-        server = LibertyServer.start(Map.of(
-                "PARLEY_DB_URL", bouncer.jdbcUrl(),
-                "PARLEY_DB_USER", "postgres",
-                "PARLEY_HTTP_PORT", Integer.toString(Integer.getInteger("parley.pgb.http.port", 9181))));
-        Databases.execute("update users set token_balance = 1000000 where id = '" + server.userId() + "'");
+        server = LibertyServer.behind(bouncer);
     }
 
     @AfterAll
