@@ -23,41 +23,85 @@ import java.util.regex.Pattern;
 /**
  * The Liberty server {@code parley-pgb} the build created (the app WAR and the root server.xml),
  * started by the test with the environment it chooses, so that PostgreSQL and PgBouncer are up
- * before it, and with the development sign-in on ({@code PARLEY_AUTH_DEV_LOGIN_ENABLED=true}); and the
- * few API calls the tests make against it (over HTTP/1.1), as one user signed in through it.
+ * before it, trusting the tokens of the {@link TestIssuer} (as production trusts its identity provider;
+ * no development sign-in); and the few API calls the tests make against it (over HTTP/1.1), as one user.
+ * Further instances of the same package ({@link #instance}) are copies of that server directory under
+ * their own name and port, for tests of several instances over one database.
  */
 final class LibertyServer implements AutoCloseable {
-    private static final String NAME = "parley-pgb";
+    private static final String FIRST = "parley-pgb";
     private static final String CAPTAIN_MIRA = "00000000-0000-4000-8000-00000000a001";
     private static final Pattern ID = Pattern.compile("\"id\":\"([0-9a-f-]{36})\"");
     private static final Pattern CODE = Pattern.compile("\"code\":\"([A-Z_]+)\"");
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"accessToken\":\"([^\"]+)\"");
-    private volatile String token;
     private volatile String userId;
-    private final Path wlp = Path.of(System.getProperty("parley.pgb.wlp.home", "target/liberty/wlp"));
-    private final int port = Integer.getInteger("parley.pgb.http.port", 9181);
+    private final String subject;
+    private final boolean owner;
+    private static final Path WLP = Path.of(System.getProperty("parley.pgb.wlp.home", "target/liberty/wlp"));
+    private final String name;
+    private final int port;
     private final HttpClient http = HttpClient.newBuilder()
             // HTTP/1.1: the JDK client's h2c upgrade requests stall under concurrency on Liberty
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** Starts the server with {@code environment} added and returns when the public /api/personas answers 200. */
+    private LibertyServer(String name, int port, String subject, boolean owner) {
+        this.name = name;
+        this.port = port;
+        this.subject = subject;
+        this.owner = owner;
+    }
+
+    /**
+     * The same running server, its API called as the user {@code subject} (a token of {@link TestIssuer},
+     * valid on every instance: {@code server1.as("alice")} and {@code server2.as("alice")} are one user).
+     * Closing the returned view does not stop the server.
+     */
+    LibertyServer as(String subject) {
+        return new LibertyServer(name, port, subject, false);
+    }
+
+    /** The first instance's HTTP port ({@code -Dparley.pgb.http.port}); instance n listens on that + n - 1. */
+    static int port(int instance) {
+        return Integer.getInteger("parley.pgb.http.port", 9181) + instance - 1;
+    }
+
     /**
      * A server on the test port whose database is {@code bouncer} (as the superuser), and whose signed-in
      * user has tokens enough for any load.
      */
     static LibertyServer behind(PgBouncer bouncer) {
-        LibertyServer server = start(Map.of(
-                "PARLEY_DB_URL", bouncer.jdbcUrl(),
-                "PARLEY_DB_USER", "postgres",
-                "PARLEY_HTTP_PORT", Integer.toString(Integer.getInteger("parley.pgb.http.port", 9181))));
+        return behind(bouncer, 1, Map.of());
+    }
+
+    /**
+     * Instance {@code instance} (1, 2, ...) of the package behind {@code bouncer}, with {@code environment}
+     * added (for example chaos-mode rates), its signed-in user funded for any load. Instances started
+     * this way share the database, so they are one cluster; each has its own directory, logs and port.
+     */
+    static LibertyServer behind(PgBouncer bouncer, int instance, Map<String, String> environment) {
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.put("PARLEY_DB_URL", bouncer.jdbcUrl());
+        all.put("PARLEY_DB_USER", "postgres");
+        LibertyServer server = instance(instance, all);
         Databases.execute(
                 "update users set token_balance = 1000000 where id = '" + server.userId() + "'");
         return server;
     }
 
+    /** Starts the first instance with {@code environment} added and returns when /api/personas answers 200. */
     static LibertyServer start(Map<String, String> environment) {
-        LibertyServer server = new LibertyServer();
-        server.run(List.of("start", NAME), environment);
+        return instance(1, environment);
+    }
+
+    /**
+     * Starts instance {@code instance} (1 is the server the build created; 2, 3, ... are copies of it made
+     * now, named {@code parley-pgb-<n>}) on {@link #port(int)} with {@code environment} added, and returns
+     * when its public /api/personas answers 200.
+     */
+    static LibertyServer instance(int instance, Map<String, String> environment) {
+        LibertyServer server = new LibertyServer(copyOfFirst(instance), port(instance), "pgb-" + port(instance), true);
+        Map<String, String> all = new java.util.HashMap<>(environment);
+        all.putIfAbsent("PARLEY_HTTP_PORT", Integer.toString(server.port));
+        server.run(List.of("start", server.name), all);
         if (!Poll.until(Duration.ofSeconds(180), () -> server.status("/api/personas") == 200)) {
             String messages = server.messages();
             server.close();
@@ -68,9 +112,44 @@ final class LibertyServer implements AutoCloseable {
 
     /** Starts the server with {@code environment} added and returns at once, whatever the application does. */
     static LibertyServer launch(Map<String, String> environment) {
-        LibertyServer server = new LibertyServer();
-        server.run(List.of("start", NAME), environment);
+        LibertyServer server = new LibertyServer(FIRST, port(1), "pgb-" + port(1), true);
+        server.run(List.of("start", FIRST), environment);
         return server;
+    }
+
+    /** The server directory of instance {@code instance}: the build's for 1, a fresh copy of it for others. */
+    private static String copyOfFirst(int instance) {
+        if (instance == 1) {
+            return FIRST;
+        }
+        String name = FIRST + "-" + instance;
+        Path from = WLP.resolve("usr/servers/" + FIRST);
+        Path to = WLP.resolve("usr/servers/" + name);
+        try {
+            if (Files.exists(to)) {
+                try (var old = Files.walk(to)) {
+                    old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+            try (var tree = Files.walk(from)) {
+                for (Path p : (Iterable<Path>) tree::iterator) {
+                    Path relative = from.relativize(p);
+                    String top = relative.getNameCount() == 0 ? "" : relative.getName(0).toString();
+                    if (top.equals("logs") || top.equals("workarea")) {
+                        continue;
+                    }
+                    Path target = to.resolve(relative.toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return name;
     }
 
     /** The HTTP status of GET {@code path}, or -1 when nothing answers. */
@@ -107,19 +186,9 @@ final class LibertyServer implements AutoCloseable {
         return userId;
     }
 
-    /** The bearer token of this server's test user, from the development sign-in. */
-    private synchronized String token() {
-        if (token == null) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/auth/dev-login"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"pgb-" + port + "\"}")));
-            Matcher m = ACCESS_TOKEN.matcher(r.body());
-            if (r.statusCode() != 200 || !m.find()) {
-                fail("dev-login: " + r.statusCode() + " " + r.body());
-            }
-            token = m.group(1);
-        }
-        return token;
+    /** The bearer token of this view's user, signed by the {@link TestIssuer}. */
+    String token() {
+        return TestIssuer.token(subject);
     }
 
     /**
@@ -136,6 +205,12 @@ final class LibertyServer implements AutoCloseable {
             request.header("Idempotency-Key", idempotencyKey);
         }
         return send(request);
+    }
+
+    /** GETs {@code path} as this view's user. */
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token()).GET());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
@@ -158,7 +233,7 @@ final class LibertyServer implements AutoCloseable {
     /** The server's messages.log so far. */
     String messages() {
         try {
-            Path log = wlp.resolve("usr/servers/" + NAME + "/logs/messages.log");
+            Path log = WLP.resolve("usr/servers/" + name + "/logs/messages.log");
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -178,7 +253,7 @@ final class LibertyServer implements AutoCloseable {
     }
 
     private void run(List<String> args, Map<String, String> environment) {
-        List<String> command = new java.util.ArrayList<>(List.of(wlp.resolve("bin/server").toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(WLP.resolve("bin/server").toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.INHERIT);
@@ -186,7 +261,8 @@ final class LibertyServer implements AutoCloseable {
         pb.environment().remove("PARLEY_DB_PGBOUNCER_DISABLE_CACHE");
         pb.environment().remove("PARLEY_DB_URL");
         pb.environment().remove("PARLEY_DB_EMBEDDED");
-        pb.environment().put("PARLEY_AUTH_DEV_LOGIN_ENABLED", "true");
+        pb.environment().put("MP_JWT_VERIFY_ISSUER", TestIssuer.ISSUER);
+        pb.environment().put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", TestIssuer.publicKeyFile().toString());
         // the load these tests put on the one user of each test exceeds the per-user limits by design (test-only)
         pb.environment().put("PARLEY_LIMITS_USER_IN_FLIGHT", "1000");
         pb.environment().put("PARLEY_LIMITS_USER_SENDS_PER_MINUTE", "1000000");
@@ -207,6 +283,9 @@ final class LibertyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        run(List.of("stop", NAME), Map.of());
+        if (!owner) {
+            return;
+        }
+        run(List.of("stop", name), Map.of());
     }
 }
