@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +29,10 @@ import java.util.function.Consumer;
  *
  * <p>Usually obtained through {@link ChatBreakerRegistry}, which keeps breakers only for chats that
  * have failures; a registry-owned breaker that becomes healthy again is retired (an internal
- * tombstone state, seen from outside as healthy CLOSED) and dropped from the registry.
+ * tombstone state, seen from outside as healthy CLOSED) and dropped from the registry. A registry
+ * that shares its breakers with a cluster ({@link SharedBreakers}) hears of this breaker's own
+ * transitions, and makes it mirror the cluster's through the package-private {@code adopt} methods,
+ * whose transitions the listener hears of but the cluster does not (it made them).
  */
 public final class CircuitBreaker {
 
@@ -38,21 +44,32 @@ public final class CircuitBreaker {
     private final InstantSource clock;
     private final BreakerListener listener;
     private final Consumer<CircuitBreaker> onRetired;
+    private final BiConsumer<CircuitBreaker, CircuitTransition> onOwnTransition;
     private final AtomicReference<BreakerState> state = new AtomicReference<>(Closed.HEALTHY);
     private volatile long lastActivityMillis;
+    /** The shared breaker's generation this breaker mirrors; 0 while its own opening is not shared yet. */
+    private volatile long generation;
+    /** The registry's synchronisation round in which {@link #generation} was last set. */
+    private volatile long sharedSinceRound;
+    /** Probe claims this instance holds in the cluster for this chat. */
+    final AtomicInteger claims = new AtomicInteger();
+    /** Whether an opening of this breaker is being written to the cluster now. */
+    final AtomicBoolean publishing = new AtomicBoolean();
 
     /** A stand-alone breaker for {@code chatId}, starting healthy CLOSED; it is never retired. */
     public CircuitBreaker(ChatId chatId, BreakerConfig config, InstantSource clock, BreakerListener listener) {
-        this(chatId, new BreakerTransitions(config), clock, listener, null);
+        this(chatId, new BreakerTransitions(config), clock, listener, null, null);
     }
 
     CircuitBreaker(ChatId chatId, BreakerTransitions transitions, InstantSource clock,
-                   BreakerListener listener, Consumer<CircuitBreaker> onRetired) {
+                   BreakerListener listener, Consumer<CircuitBreaker> onRetired,
+                   BiConsumer<CircuitBreaker, CircuitTransition> onOwnTransition) {
         this.chatId = Objects.requireNonNull(chatId, "chatId");
         this.transitions = Objects.requireNonNull(transitions, "transitions");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.onRetired = onRetired;
+        this.onOwnTransition = onOwnTransition;
         this.lastActivityMillis = clock.millis();
     }
 
@@ -91,7 +108,7 @@ public final class CircuitBreaker {
                         ? Permission.refused(BreakerState.Kind.OPEN, open.remaining(now))
                         : Permission.refused(BreakerState.Kind.HALF_OPEN, Permission.HALF_OPEN_BUSY_RETRY_AFTER);
             }
-            if (swap(current, next, now)) {
+            if (swap(current, next, now, true)) {
                 return Permission.PROBE;
             }
         }
@@ -138,7 +155,8 @@ public final class CircuitBreaker {
     /** Retires this registry-owned breaker if it is CLOSED (never when OPEN or HALF_OPEN). */
     boolean retireIfClosed() {
         BreakerState current = state.get();
-        return onRetired != null && current instanceof Closed && current != RETIRED && swap(current, RETIRED, null);
+        return onRetired != null && current instanceof Closed && current != RETIRED
+                && swap(current, RETIRED, null, true);
     }
 
     private boolean apply(BreakerEvent event, Instant now) {
@@ -151,19 +169,88 @@ public final class CircuitBreaker {
             if (onRetired != null && next instanceof Closed closed && closed.healthy()) {
                 next = RETIRED;
             }
-            if (next == current || swap(current, next, now)) {
+            if (next == current || swap(current, next, now, true)) {
                 return true;
             }
         }
     }
 
-    /** One compare-and-set; side effects only after it succeeded, so exactly once per transition. */
-    private boolean swap(BreakerState current, BreakerState next, Instant now) {
+    long generation() {
+        return generation;
+    }
+
+    long sharedSinceRound() {
+        return sharedSinceRound;
+    }
+
+    /** Forgets which shared generation this breaker mirrors: its own new opening is not shared yet. */
+    void unshare() {
+        generation = 0;
+    }
+
+    /**
+     * Mirrors the cluster's open breaker {@code shared}, learned in synchronisation round {@code round}:
+     * a CLOSED or HALF_OPEN breaker opens for the shared remaining time (a HALF_OPEN one only if that
+     * time is not over: otherwise its probe is the cluster's); an OPEN one takes the shared remaining
+     * time when it mirrors another generation; a HALF_OPEN one whose permits stood for another
+     * instance's probe gets them back once that probe is gone. False if this breaker is retired.
+     */
+    boolean adopt(SharedOpen shared, long round, Instant now, int permits) {
+        for (;;) {
+            BreakerState current = state.get();
+            if (current == RETIRED) {
+                return false;
+            }
+            BreakerState next = current;
+            boolean otherGeneration = shared.generation() != generation;
+            if (current instanceof Closed
+                    || current instanceof Open && otherGeneration
+                    || current instanceof HalfOpen && !shared.remaining().isZero()) {
+                next = new Open(now, now.plus(shared.remaining()));
+            } else if (current instanceof HalfOpen halfOpen && !otherGeneration && !shared.probing()
+                    && claims.get() == 0 && halfOpen.permitsLeft() < permits) {
+                next = new HalfOpen(permits);
+            }
+            if (next == current || swap(current, next, now, false)) {
+                generation = shared.generation();
+                sharedSinceRound = round;
+                return true;
+            }
+        }
+    }
+
+    /**
+     * The cluster closed this chat's breaker (a probe succeeded elsewhere): an OPEN breaker passes
+     * through HALF_OPEN to CLOSED, a HALF_OPEN one closes; a registry-owned breaker is retired.
+     */
+    void adoptClosed(Instant now) {
+        for (;;) {
+            BreakerState current = state.get();
+            if (current instanceof Closed) {
+                return;
+            }
+            BreakerState next = current instanceof Open ? new HalfOpen(0)
+                    : onRetired != null ? RETIRED : Closed.HEALTHY;
+            if (swap(current, next, now, false) && next instanceof Closed) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * One compare-and-set; side effects only after it succeeded, so exactly once per transition.
+     * {@code own}: caused by this instance's calls (the cluster hears of it), not mirrored from it.
+     */
+    private boolean swap(BreakerState current, BreakerState next, Instant now, boolean own) {
         if (!state.compareAndSet(current, next)) {
             return false;
         }
         if (current.kind() != next.kind()) {
-            notifyListener(new CircuitTransition(chatId, current, next, now));
+            CircuitTransition transition = new CircuitTransition(chatId, current, next, now);
+            notifyListener(transition);
+            if (own && onOwnTransition != null) {
+                onOwnTransition.accept(this, transition);
+            }
         }
         if (next == RETIRED) {
             onRetired.accept(this);
