@@ -2,6 +2,8 @@ package dev.parley.app.config;
 
 import dev.parley.domain.breaker.BreakerListener;
 import dev.parley.domain.breaker.ChatBreakerRegistry;
+import dev.parley.domain.breaker.EvictionPolicy;
+import dev.parley.domain.breaker.SharedBreakers;
 import dev.parley.domain.resilience.AttemptListener;
 import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.persistence.fault.DatabaseFaults;
@@ -55,9 +57,10 @@ public class ResilienceConfiguration {
     @Produces
     @Singleton
     GuardedExecutor guardedExecutor(Clock clock, BreakerListener transitions,
-            @ConfigProperties ResilienceSettings settings) {
-        return new GuardedExecutor(new ChatBreakerRegistry(settings.breaker(), clock, transitions), settings.retry(),
-                scheduler, clock, new Random(), AttemptListener.NONE);
+            @ConfigProperties ResilienceSettings settings, SharedBreakers shared) {
+        // shared: the cluster's breakers (BreakerSharing), SharedBreakers.NONE when sharing is off
+        return new GuardedExecutor(new ChatBreakerRegistry(settings.breaker(), clock, transitions,
+                EvictionPolicy.DEFAULTS, shared), settings.retry(), scheduler, clock, new Random(), AttemptListener.NONE);
     }
 
     /** Creates the executor at startup, so a bad setting stops the deployment with its name. */

@@ -23,6 +23,8 @@ public class ResilienceSettings {
     long openDurationMs;
     @ConfigProperty(name = "breaker.half-open-permits", defaultValue = "1")
     int halfOpenPermits;
+    @ConfigProperty(name = "breaker.sync-interval-ms", defaultValue = "500")
+    long breakerSyncIntervalMs;
     @ConfigProperty(name = "retry.max-attempts", defaultValue = "4")
     int maxAttempts;
     @ConfigProperty(name = "retry.backoff-base-ms", defaultValue = "1000")
@@ -38,6 +40,19 @@ public class ResilienceSettings {
     public BreakerConfig breaker() {
         return valid("parley.breaker.*",
                 () -> new BreakerConfig(failureThreshold, Duration.ofMillis(openDurationMs), halfOpenPermits));
+    }
+
+    /**
+     * How often the instance reads the cluster's open breakers ({@code parley.breaker.sync-interval-ms});
+     * zero: breakers are not shared, each instance has its own (docs/scale-out.md).
+     */
+    public Duration breakerSyncInterval() {
+        return valid("parley.breaker.sync-interval-ms", () -> {
+            if (breakerSyncIntervalMs < 0 || breakerSyncIntervalMs > 60_000) {
+                throw new IllegalArgumentException("must be 0 (not shared) or 1..60000 ms: " + breakerSyncIntervalMs);
+            }
+            return Duration.ofMillis(breakerSyncIntervalMs);
+        });
     }
 
     /** The retry policy of a turn ({@code parley.retry.*}); a cap below the base is raised to the base. */

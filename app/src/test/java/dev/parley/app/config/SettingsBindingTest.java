@@ -68,6 +68,17 @@ class SettingsBindingTest {
     }
 
     @Test
+    void breakersAreSharedEveryHalfSecondUnlessTheIntervalIsZero() {
+        assertThat(bind(new ResilienceSettings(), Map.of()).breakerSyncInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(bind(new ResilienceSettings(), Map.of("parley.breaker.sync-interval-ms", "0")).breakerSyncInterval())
+                .isZero();
+        for (String bad : new String[] {"-1", "60001"}) {
+            assertThatThrownBy(() -> bind(new ResilienceSettings(), Map.of("parley.breaker.sync-interval-ms", bad))
+                    .breakerSyncInterval()).hasMessageStartingWith("invalid parley.breaker.sync-interval-ms setting");
+        }
+    }
+
+    @Test
     void anInvalidValueNamesItsSettings() {
         assertThatThrownBy(() -> bind(new ResilienceSettings(), Map.of("parley.retry.max-attempts", "0")).retry())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("invalid parley.retry.* setting");
