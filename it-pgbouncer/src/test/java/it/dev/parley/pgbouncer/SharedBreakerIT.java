@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * (docs/scale-out.md, "One circuit breaker per chat across the cluster"): opened through one, it
  * refuses on the other within a second with about the same Retry-After; after the open time one
  * probe passes cluster-wide, and its success closes the breaker on both. The second instance answers
- * slowly (1.5 s of artificial provider latency), so its probe is still running while the first is asked.
+ * slowly (3 s of artificial provider latency), so its probe is still running while the first is asked.
  */
 class SharedBreakerIT {
     private static final long OPEN_MS = 6000;
@@ -51,7 +51,7 @@ class SharedBreakerIT {
         bouncer = PgBouncer.start("breakers", PgBouncer.Mode.TRANSACTION, 8, Databases.postgres().getPort());
         first = LibertyServer.behind(bouncer, 1, ENVIRONMENT);
         Map<String, String> slow = new java.util.HashMap<>(ENVIRONMENT);
-        slow.put("PARLEY_AI_LOCAL_LATENCY_MS", "1500");
+        slow.put("PARLEY_AI_LOCAL_LATENCY_MS", "3000");
         second = LibertyServer.behind(bouncer, 2, slow);
     }
 
@@ -89,6 +89,9 @@ class SharedBreakerIT {
             return r.statusCode() == 503;
         });
         assertThat(refused).as("refused by the other instance within 1 s; answers: %s", statuses(onTheOther)).isTrue();
+        // measured, not asserted beyond the 1 s above: reported in docs/scale-out.md
+        System.out.printf("shared breaker: refused on the other instance %d ms after the opening answer (%d sends)%n",
+                Duration.ofNanos(System.nanoTime() - openedAt).toMillis(), onTheOther.size());
         HttpResponse<String> refusal = onTheOther.get(onTheOther.size() - 1);
         assertThat(LibertyServer.code(refusal)).isEqualTo("CIRCUIT_OPEN");
         assertThat(refusal.body()).contains("\"attempts\":0");
@@ -117,7 +120,7 @@ class SharedBreakerIT {
         assertThat(probed.body()).contains("\"breakerState\":\"CLOSED\"");
 
         // closed on both: the row is gone, and the first instance admits again within a second
-        assertThat(probes(chat)).isEqualTo(-1);
+        assertThat(Poll.until(Duration.ofSeconds(1), () -> probes(chat) == -1)).as("the shared row is gone").isTrue();
         List<HttpResponse<String>> afterClose = new ArrayList<>();
         assertThat(Poll.until(Duration.ofSeconds(1), () -> {
             HttpResponse<String> r = send(onFirst, chat, null);
