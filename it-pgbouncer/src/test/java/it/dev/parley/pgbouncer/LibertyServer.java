@@ -207,6 +207,17 @@ final class LibertyServer implements AutoCloseable {
         return send(request);
     }
 
+    /** POSTs {@code json} to {@code path} as this view's user with {@code headers} added (e.g. {@code X-Debug-Force-Error}). */
+    HttpResponse<String> post(String path, String json, Map<String, String> headers, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token())
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
     /** GETs {@code path} as this view's user. */
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30))

@@ -5,22 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.pgbouncer.Databases;
 import dev.parley.pgbouncer.PgBouncer;
 import dev.parley.pgbouncer.Poll;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * (docs/scale-out.md, "One circuit breaker per chat across the cluster"): opened through one, it
  * refuses on the other within a second with about the same Retry-After; after the open time one
  * probe passes cluster-wide, and its success closes the breaker on both. The second instance answers
- * slowly (3 s of artificial provider latency), so its probe is still running while the first is asked.
+ * slowly (5 s of artificial provider latency), so its probe is still running while the first is asked.
  */
 class SharedBreakerIT {
     private static final long OPEN_MS = 6000;
@@ -39,11 +37,12 @@ class SharedBreakerIT {
             "PARLEY_RETRY_BACKOFF_BASE_MS", "50",
             "PARLEY_BREAKER_OPEN_DURATION_MS", Long.toString(OPEN_MS));
 
+    private static final Pattern TRANSITION = Pattern.compile(
+            "\"event\":\"circuit_state_changed\".*?\"to\":\"([A-Z_]+)\",\"at\":\"([^\"]+)\"");
+
     private static PgBouncer bouncer;
     private static LibertyServer first;
     private static LibertyServer second;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startTwoInstances() {
@@ -51,7 +50,7 @@ class SharedBreakerIT {
         bouncer = PgBouncer.start("breakers", PgBouncer.Mode.TRANSACTION, 8, Databases.postgres().getPort());
         first = LibertyServer.behind(bouncer, 1, ENVIRONMENT);
         Map<String, String> slow = new java.util.HashMap<>(ENVIRONMENT);
-        slow.put("PARLEY_AI_LOCAL_LATENCY_MS", "3000");
+        slow.put("PARLEY_AI_LOCAL_LATENCY_MS", "5000");
         second = LibertyServer.behind(bouncer, 2, slow);
     }
 
@@ -75,25 +74,24 @@ class SharedBreakerIT {
         LibertyServer onSecond = second.as(user);
         String chat = onFirst.newChat();
 
+        send(onFirst, onFirst.newChat(), null); // warm both instances' paths up
+        send(onSecond, onSecond.newChat(), null);
+        Instant began = Instant.now();
+
         // opened through the second instance: 4 failed attempts, then the 5th opens the breaker
         assertThat(send(onSecond, chat, "bad_response").statusCode()).isEqualTo(502);
         HttpResponse<String> opened = send(onSecond, chat, "bad_response");
         long openedAt = System.nanoTime();
         assertThat(LibertyServer.code(opened)).as(opened.body()).isEqualTo("CIRCUIT_OPEN");
 
-        // refused by the first instance within a second, before any attempt
-        List<HttpResponse<String>> onTheOther = new ArrayList<>();
-        boolean refused = Poll.until(Duration.ofSeconds(1).minusNanos(System.nanoTime() - openedAt), () -> {
-            HttpResponse<String> r = send(onFirst, chat, null);
-            onTheOther.add(r);
-            return r.statusCode() == 503;
-        });
-        assertThat(refused).as("refused by the other instance within 1 s; answers: %s", statuses(onTheOther)).isTrue();
-        // measured, not asserted beyond the 1 s above: reported in docs/scale-out.md
-        System.out.printf("shared breaker: refused on the other instance %d ms after the opening answer (%d sends)%n",
-                Duration.ofNanos(System.nanoTime() - openedAt).toMillis(), onTheOther.size());
-        HttpResponse<String> refusal = onTheOther.get(onTheOther.size() - 1);
-        assertThat(LibertyServer.code(refusal)).isEqualTo("CIRCUIT_OPEN");
+        // the first instance's breaker opens within a second of the second's (both log their moves, one clock)
+        Duration opening = Duration.between(moved(second, "OPEN", began), moved(first, "OPEN", began));
+        System.out.printf("shared breaker: opened on the other instance %d ms later%n", opening.toMillis());
+        assertThat(opening).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        // so a request there a second after the opening answer is refused, before any attempt
+        Thread.sleep(Math.max(0, 1000 - Duration.ofNanos(System.nanoTime() - openedAt).toMillis()));
+        HttpResponse<String> refusal = send(onFirst, chat, null);
+        assertThat(LibertyServer.code(refusal)).as(refusal.body()).isEqualTo("CIRCUIT_OPEN");
         assertThat(refusal.body()).contains("\"attempts\":0");
         HttpResponse<String> refusalHere = send(onSecond, chat, null);
         assertThat(LibertyServer.code(refusalHere)).isEqualTo("CIRCUIT_OPEN");
@@ -107,7 +105,7 @@ class SharedBreakerIT {
         CompletableFuture<HttpResponse<String>> probe = CompletableFuture.supplyAsync(() -> send(onSecond, chat, null));
         assertThat(Poll.until(Duration.ofSeconds(5), () -> probes(chat) == 1)).as("the probe is claimed").isTrue();
         List<HttpResponse<String>> duringProbe = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             duringProbe.add(send(onFirst, chat, null));
             duringProbe.add(send(onSecond, chat, null));
         }
@@ -119,35 +117,40 @@ class SharedBreakerIT {
         assertThat(probed.statusCode()).as(probed.body()).isEqualTo(201);
         assertThat(probed.body()).contains("\"breakerState\":\"CLOSED\"");
 
-        // closed on both: the row is gone, and the first instance admits again within a second
+        // closed on both: the row is gone, and the first instance's breaker closes within a second
         assertThat(Poll.until(Duration.ofSeconds(1), () -> probes(chat) == -1)).as("the shared row is gone").isTrue();
-        List<HttpResponse<String>> afterClose = new ArrayList<>();
-        assertThat(Poll.until(Duration.ofSeconds(1), () -> {
-            HttpResponse<String> r = send(onFirst, chat, null);
-            afterClose.add(r);
-            return r.statusCode() == 201;
-        })).as("admitted by the other instance; answers: %s", statuses(afterClose)).isTrue();
+        Duration closing = Duration.between(moved(second, "CLOSED", began), moved(first, "CLOSED", began));
+        System.out.printf("shared breaker: closed on the other instance %d ms later%n", closing.toMillis());
+        assertThat(closing).isLessThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(send(onFirst, chat, null).statusCode()).isEqualTo(201);
         assertThat(send(onSecond, chat, null).statusCode()).isEqualTo(201);
     }
 
+    /**
+     * When {@code server}'s breaker first moved to {@code to} at or after {@code since}, from its
+     * {@code circuit_state_changed} telemetry (the test's only chat that fails); waits up to 10 s for it.
+     */
+    private static Instant moved(LibertyServer server, String to, Instant since) {
+        Instant[] at = new Instant[1];
+        boolean logged = Poll.until(Duration.ofSeconds(10), () -> {
+            Matcher m = TRANSITION.matcher(server.messages());
+            while (m.find()) {
+                Instant when = Instant.parse(m.group(2));
+                if (m.group(1).equals(to) && !when.isBefore(since)) {
+                    at[0] = when;
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(logged).as("a move to %s logged by %s", to, server.baseUrl()).isTrue();
+        return at[0];
+    }
+
     /** Sends a message to {@code chat}, with {@code X-Debug-Force-Error: fault} unless null. */
-    private HttpResponse<String> send(LibertyServer as, String chat, String fault) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(as.baseUrl() + "/api/chats/" + chat + "/messages"))
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + as.token())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"content\":\"Anyone there?\"}"));
-        if (fault != null) {
-            request.header("X-Debug-Force-Error", fault);
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    private static HttpResponse<String> send(LibertyServer as, String chat, String fault) {
+        return as.post("/api/chats/" + chat + "/messages", "{\"content\":\"Anyone there?\"}",
+                fault == null ? Map.of() : Map.of("X-Debug-Force-Error", fault), Duration.ofSeconds(60));
     }
 
     private static long retryAfter(HttpResponse<String> response) {
