@@ -208,7 +208,7 @@ final class LibertyServer implements AutoCloseable {
     }
 
     /** POSTs {@code json} to {@code path} as this view's user with {@code headers} added (e.g. {@code X-Debug-Force-Error}). */
-    HttpResponse<String> post(String path, String json, Map<String, String> headers, Duration timeout) {
+    HttpResponse<String> postWithHeaders(String path, String json, Map<String, String> headers, Duration timeout) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")

@@ -149,7 +149,7 @@ class SharedBreakerIT {
 
     /** Sends a message to {@code chat}, with {@code X-Debug-Force-Error: fault} unless null. */
     private static HttpResponse<String> send(LibertyServer as, String chat, String fault) {
-        return as.post("/api/chats/" + chat + "/messages", "{\"content\":\"Anyone there?\"}",
+        return as.postWithHeaders("/api/chats/" + chat + "/messages", "{\"content\":\"Anyone there?\"}",
                 fault == null ? Map.of() : Map.of("X-Debug-Force-Error", fault), Duration.ofSeconds(60));
     }
 
