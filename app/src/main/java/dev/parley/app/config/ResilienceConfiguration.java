@@ -4,6 +4,7 @@ import dev.parley.domain.breaker.BreakerListener;
 import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.resilience.AttemptListener;
 import dev.parley.domain.resilience.GuardedExecutor;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.persistence.fault.DatabaseFaults;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -54,10 +55,12 @@ public class ResilienceConfiguration {
 
     @Produces
     @Singleton
-    GuardedExecutor guardedExecutor(Clock clock, BreakerListener transitions,
+    GuardedExecutor guardedExecutor(Clock clock, BreakerListener transitions, RetryBudget.Listener budgetRefusals,
             @ConfigProperties ResilienceSettings settings) {
+        // one retry budget per instance: its ratio holds cluster-wide as it is (docs/scale-out.md)
+        RetryBudget budget = new RetryBudget(settings.retryBudget(), clock, budgetRefusals);
         return new GuardedExecutor(new ChatBreakerRegistry(settings.breaker(), clock, transitions), settings.retry(),
-                scheduler, clock, new Random(), AttemptListener.NONE);
+                budget, scheduler, clock, new Random(), AttemptListener.NONE);
     }
 
     /** Creates the executor at startup, so a bad setting stops the deployment with its name. */
