@@ -3,7 +3,6 @@ package it.dev.parley.pgbouncer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.pgbouncer.Databases;
-import dev.parley.pgbouncer.PgBouncer;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,41 +32,30 @@ import org.junit.jupiter.api.Test;
 class ClusterLimitsIT {
     private static final int IN_FLIGHT = 4;
     private static final int PER_MINUTE = 6;
-    private static final long LATENCY_MS = 3_000;
+    private static final long LATENCY_MS = 6_000;
 
-    private static PgBouncer bouncer;
-    private static LibertyServer first;
-    private static LibertyServer second;
+    private static Cluster cluster;
 
     @BeforeAll
     static void startTwoInstances() {
-        Databases.postgres();
-        bouncer = PgBouncer.start("limits", PgBouncer.Mode.TRANSACTION, 8, Databases.postgres().getPort());
         Map<String, String> environment = Map.of(
                 "PARLEY_LIMITS_USER_IN_FLIGHT", Integer.toString(IN_FLIGHT),
                 "PARLEY_LIMITS_USER_SENDS_PER_MINUTE", Integer.toString(PER_MINUTE),
                 "PARLEY_AI_LOCAL_LATENCY_MS", Long.toString(LATENCY_MS));
-        first = LibertyServer.behind(bouncer, 1, environment);
-        second = LibertyServer.behind(bouncer, 2, environment);
+        cluster = Cluster.start("limits", 2, environment);
     }
 
     @AfterAll
     static void stopAll() {
-        if (second != null) {
-            second.close();
-        }
-        if (first != null) {
-            first.close();
-        }
-        if (bouncer != null) {
-            bouncer.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     /** Views of both instances as one new user with {@code tokens} tokens. */
     private static LibertyServer[] newUser(String name, long tokens) {
         String subject = name + "-" + UUID.randomUUID();
-        LibertyServer[] views = {first.as(subject), second.as(subject)};
+        LibertyServer[] views = cluster.as(subject);
         Databases.execute("update users set token_balance = " + tokens + " where id = '" + views[0].userId() + "'");
         return views;
     }
@@ -147,6 +135,7 @@ class ClusterLimitsIT {
         String chatOnSecond = user[1].newChat();
         List<String> keys = new ArrayList<>();
         long firstSentAt = System.nanoTime();
+        long firstBatchAnswered = 0;
         for (int batch = 0; batch < 2; batch++) { // 2 × 3 sends: the minute's six, below the in-flight limit
             List<Callable<HttpResponse<String>>> sends = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -157,17 +146,24 @@ class ClusterLimitsIT {
                 sends.add(() -> send(instance, chat, "Ahoy", key));
             }
             assertThat(atOnce(sends)).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(201));
+            if (batch == 0) {
+                firstBatchAnswered = System.nanoTime();
+            }
         }
 
+        long seventhSentAt = System.nanoTime();
         HttpResponse<String> seventh = send(user[1], chatOnSecond, "One more", UUID.randomUUID().toString());
-        long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - firstSentAt);
+        long answeredAt = System.nanoTime();
 
         assertThat(seventh.statusCode()).as(seventh.body()).isEqualTo(429);
         assertThat(LibertyServer.code(seventh)).isEqualTo("USER_RATE_LIMITED");
         assertThat(seventh.body()).contains("\"limit\":\"sends-per-minute\"");
         long retryAfter = Long.parseLong(seventh.headers().firstValue("Retry-After").orElseThrow());
-        // the oldest send was admitted after firstSentAt: it leaves the minute at most 60 s - elapsed from now
-        assertThat(retryAfter).isBetween(1L, 60 - elapsedSeconds + 1);
+        // exact: the oldest send was admitted between firstSentAt and firstBatchAnswered, and the seventh
+        // refused between seventhSentAt and answeredAt; Retry-After is that wait in whole seconds, rounded up
+        double atLeast = 60 - (answeredAt - firstSentAt) / 1e9;
+        double atMost = 60 - (seventhSentAt - firstBatchAnswered) / 1e9;
+        assertThat((double) retryAfter).isBetween(Math.floor(atLeast), Math.ceil(atMost));
         // a replay of a stored turn is never limited, on either instance
         HttpResponse<String> replay = send(user[0], chatOnFirst, "Ahoy", keys.get(0));
         assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);

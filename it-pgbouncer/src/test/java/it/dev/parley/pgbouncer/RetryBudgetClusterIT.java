@@ -3,7 +3,6 @@ package it.dev.parley.pgbouncer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.pgbouncer.Databases;
-import dev.parley.pgbouncer.PgBouncer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,14 +35,10 @@ class RetryBudgetClusterIT {
     private static final Pattern ATTEMPTS = Pattern.compile("\"attempts\":(\\d+)");
     private static final Pattern STOP = Pattern.compile("\"stopReason\":\"([A-Z_]+)\"");
 
-    private static PgBouncer bouncer;
-    private static LibertyServer first;
-    private static LibertyServer second;
+    private static Cluster cluster;
 
     @BeforeAll
     static void startTwoInstancesDuringAnOutage() {
-        Databases.postgres();
-        bouncer = PgBouncer.start("budget", PgBouncer.Mode.TRANSACTION, 8, Databases.postgres().getPort());
         Map<String, String> environment = Map.of(
                 "PARLEY_DEBUG_FORCE_ERROR_ENABLED", "true",
                 "PARLEY_DEBUG_CHAOS_UNAVAILABLE_RATE", "1",
@@ -52,20 +47,13 @@ class RetryBudgetClusterIT {
                 "PARLEY_RETRY_BUDGET_RATIO", Double.toString(RATIO),
                 "PARLEY_RETRY_BUDGET_WINDOW_MS", Long.toString(WINDOW_MS),
                 "PARLEY_RETRY_BUDGET_MIN_PER_SECOND", Double.toString(MIN_PER_SECOND));
-        first = LibertyServer.behind(bouncer, 1, environment);
-        second = LibertyServer.behind(bouncer, 2, environment);
+        cluster = Cluster.start("budget", 2, environment);
     }
 
     @AfterAll
     static void stopAll() {
-        if (second != null) {
-            second.close();
-        }
-        if (first != null) {
-            first.close();
-        }
-        if (bouncer != null) {
-            bouncer.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -76,7 +64,7 @@ class RetryBudgetClusterIT {
     @Test
     void duringAnOutageProviderAttemptsStayWithinTheBudgetOnBothInstances() throws Exception {
         String subject = "budget-" + UUID.randomUUID();
-        LibertyServer[] user = {first.as(subject), second.as(subject)};
+        LibertyServer[] user = cluster.as(subject);
         Databases.execute("update users set token_balance = 1000 where id = '" + user[0].userId() + "'");
         List<String> chats = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
