@@ -8,7 +8,6 @@ import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.chat.Turn;
-import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.error.ErrorCode;
@@ -159,9 +158,9 @@ public final class SendMessageService implements SendMessageUseCase {
      * Inside the opening transaction: the caller's chat and its persona, the balance and the caller's
      * limits ({@link #admitGeneration}, whose permit goes to {@code taken}), then the message's
      * admission; a failed turn to generate again is claimed here too, so that a limit counting from
-     * the store sees it generating once this transaction commits. When the balance or a limit refuses, a request whose key names a stored turn (a
-     * replay, a turn in progress, a reused key) is answered from it anyway: it stores and generates
-     * nothing, so neither applies to it.
+     * the store sees it generating once this transaction commits. When the balance or a limit
+     * refuses, a request whose key names a stored turn (a replay, a turn in progress, a reused key) is
+     * answered from it anyway: it stores and generates nothing, so neither applies to it.
      */
     private Opened open(SendMessageCommand command, Message sent, Instant now, Permit[] taken) {
         Chat owned = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
