@@ -5,6 +5,7 @@ import dev.parley.domain.breaker.CircuitTransition;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.resilience.AttemptReport;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryMeta;
 import dev.parley.domain.telemetry.GenerationTelemetry;
 import dev.parley.domain.telemetry.TelemetryEvent;
@@ -15,10 +16,11 @@ import java.util.Objects;
 /**
  * What the send-a-message use case and the chats' breakers report, as telemetry events:
  * {@code chat_generation_attempt}, {@code chat_generation_completed} and
- * {@code circuit_state_changed}, handed to the {@link TelemetryEvents} writer. It receives no message
- * content. Thread-safe.
+ * {@code circuit_state_changed}, handed to the {@link TelemetryEvents} writer, and
+ * {@code retry_budget_exhausted} when the provider-wide retry budget refuses a retry after granting
+ * one (once per exhaustion, not per refused retry). It receives no message content. Thread-safe.
  */
-public final class GenerationEvents implements GenerationTelemetry, BreakerListener {
+public final class GenerationEvents implements GenerationTelemetry, BreakerListener, RetryBudget.Listener {
     private final TelemetryEvents events;
 
     public GenerationEvents(TelemetryEvents events) {
@@ -60,6 +62,20 @@ public final class GenerationEvents implements GenerationTelemetry, BreakerListe
                     .with("breakerState", meta.breakerState());
         }
         events.emit(event.build());
+    }
+
+    @Override
+    public void onRefused(RetryBudget.Refusal refusal) {
+        if (!refusal.newlyExhausted()) {
+            return;
+        }
+        events.emit(TelemetryEvent.warning("retry_budget_exhausted")
+                .with("firstAttempts", refusal.firstAttempts())
+                .with("retries", refusal.retries())
+                .with("allowed", refusal.allowed())
+                .with("retryAfterMs", refusal.retryAfter().toMillis())
+                .with("at", refusal.at().toString())
+                .build());
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.parley.domain.breaker.CircuitTransition;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.resilience.AttemptReport;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryMeta;
 import dev.parley.domain.telemetry.GenerationTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -45,7 +46,7 @@ import java.util.function.IntSupplier;
  * <p>With Liberty's {@code otel.sdk.disabled=true} (the default) the {@link OpenTelemetry} is a
  * no-op and all of this costs a few map operations per turn. Thread-safe.
  */
-public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerListener {
+public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerListener, RetryBudget.Listener {
     /** The instrumentation scope of Parley's own metrics and spans. */
     public static final String SCOPE = "dev.parley";
 
@@ -57,6 +58,7 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
     public static final String BREAKER_OPEN = "parley.breaker.open";
     public static final String TOKENS_CHARGED = "parley.tokens.charged";
     public static final String RETRY_BACKOFF = "parley.retry.backoff";
+    public static final String RETRY_BUDGET_REFUSED = "parley.retry.budget.refused";
 
     public static final String TURN_SPAN = "parley.turn";
     public static final String ATTEMPT_SPAN = "parley.generation.attempt";
@@ -73,6 +75,7 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
     static final AttributeKey<String> BREAKER_STATE = AttributeKey.stringKey("parley.breaker.state");
     static final AttributeKey<Boolean> WILL_RETRY = AttributeKey.booleanKey("parley.will_retry");
     static final AttributeKey<Long> BACKOFF_MS = AttributeKey.longKey("parley.backoff_ms");
+    static final AttributeKey<Boolean> NEWLY_EXHAUSTED = AttributeKey.booleanKey("newly_exhausted");
 
     /** Seconds: from a quick local reply to a whole retry budget. */
     private static final List<Double> SECONDS = List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -88,6 +91,7 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
     private final LongCounter transitions;
     private final LongCounter tokensCharged;
     private final DoubleHistogram retryBackoff;
+    private final LongCounter budgetRefused;
     private final ConcurrentHashMap<String, OpenTurn> open = new ConcurrentHashMap<>();
 
     /**
@@ -113,6 +117,9 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
         tokensCharged = meter.counterBuilder(TOKENS_CHARGED).setUnit("{token}")
                 .setDescription("Tokens charged for replies").build();
         retryBackoff = seconds(meter, RETRY_BACKOFF, "The wait chosen before a retry");
+        budgetRefused = meter.counterBuilder(RETRY_BUDGET_REFUSED).setUnit("{retry}")
+                .setDescription("Retries the provider-wide retry budget refused (the turn failed at once instead);"
+                        + " newly_exhausted=true marks the first refusal after a granted retry").build();
     }
 
     private static DoubleHistogram seconds(Meter meter, String name, String description) {
@@ -195,6 +202,11 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
             span.setStatus(StatusCode.ERROR, failure.name());
         }
         span.end();
+    }
+
+    @Override
+    public void onRefused(RetryBudget.Refusal refusal) {
+        budgetRefused.add(1, Attributes.of(NEWLY_EXHAUSTED, refusal.newlyExhausted()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.parley.domain.breaker.CircuitTransition;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.resilience.AttemptReport;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryMeta;
 import dev.parley.domain.telemetry.GenerationTelemetry;
 import java.util.List;
@@ -47,6 +48,12 @@ public final class TelemetryFanOut implements GenerationTelemetry, BreakerListen
     @Override
     public void onTransition(CircuitTransition transition) {
         each(breakers, l -> l.onTransition(transition));
+    }
+
+    /** A retry budget listener that tells each of {@code listeners} in turn, as the reports above. */
+    public static RetryBudget.Listener budget(List<RetryBudget.Listener> listeners) {
+        List<RetryBudget.Listener> copy = List.copyOf(listeners);
+        return refusal -> each(copy, l -> l.onRefused(refusal));
     }
 
     private static <T> void each(List<T> observers, java.util.function.Consumer<T> report) {

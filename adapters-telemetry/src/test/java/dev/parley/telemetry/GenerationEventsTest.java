@@ -7,6 +7,7 @@ import dev.parley.domain.breaker.CircuitTransition;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.resilience.AttemptReport;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryMeta;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,5 +63,16 @@ class GenerationEventsTest {
 
         assertThat(log.lines()).containsExactly("{\"event\":\"circuit_state_changed\",\"ts\":\"2026-11-26T02:27:13.321Z\","
                 + "\"chat\":\"" + hash + "\",\"from\":\"CLOSED\",\"to\":\"OPEN\",\"at\":\"2026-11-26T02:27:25.139Z\"}");
+    }
+
+    @Test
+    void anExhaustedRetryBudgetIsOneWarningPerExhaustion() {
+        Instant at = Instant.parse("2026-11-26T02:27:25.139Z");
+        events.onRefused(new RetryBudget.Refusal(at, 120, 54, 54, Duration.ofMillis(3200), true));
+        events.onRefused(new RetryBudget.Refusal(at, 121, 54, 54, Duration.ofMillis(3100), false));
+
+        assertThat(log.lines()).containsExactly("{\"event\":\"retry_budget_exhausted\",\"ts\":\"2026-11-26T02:27:13.321Z\","
+                + "\"firstAttempts\":120,\"retries\":54,\"allowed\":54,\"retryAfterMs\":3200,"
+                + "\"at\":\"2026-11-26T02:27:25.139Z\"}");
     }
 }

@@ -13,6 +13,7 @@ import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.resilience.AttemptReport;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryMeta;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -171,6 +172,20 @@ class OpenTelemetryTurnsTest {
         });
         String everything = data.toString();
         assertThat(everything).doesNotContain(chat.value().toString());
+    }
+
+    @Test
+    void everyRetryTheBudgetRefusedIsCountedAndTheFirstOfAnExhaustionIsMarked() {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        turns.onRefused(new RetryBudget.Refusal(now, 10, 5, 5, Duration.ofSeconds(2), true));
+        turns.onRefused(new RetryBudget.Refusal(now, 10, 5, 5, Duration.ofSeconds(2), false));
+        turns.onRefused(new RetryBudget.Refusal(now, 11, 5, 5, Duration.ofSeconds(2), false));
+
+        List<MetricData> data = List.copyOf(metrics.collectAllMetrics());
+        assertThat(sum(data, OpenTelemetryTurns.RETRY_BUDGET_REFUSED,
+                Attributes.of(OpenTelemetryTurns.NEWLY_EXHAUSTED, true))).isEqualTo(1);
+        assertThat(sum(data, OpenTelemetryTurns.RETRY_BUDGET_REFUSED,
+                Attributes.of(OpenTelemetryTurns.NEWLY_EXHAUSTED, false))).isEqualTo(2);
     }
 
     @Test

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * What every simulation shares: the server (system property {@code parley.url}), the HTTP protocol
+ * What every simulation shares: the server (system property {@code parley.url}; several instances
+ * as a comma-separated list, over which Gatling spreads its virtual users round-robin, each staying
+ * on one), the HTTP protocol
  * (HTTP/1.1, Gatling's default: the simulations never call {@code enableHttp2()}), signing in, a
  * chat of one's own and a turn. Figures come from Gatling's report; the simulations assert nothing
  * about time.
@@ -28,7 +30,7 @@ final class Parley {
     }
 
     static HttpProtocolBuilder protocol() {
-        return http.baseUrl(BASE_URL)
+        return http.baseUrls(BASE_URL.split(","))
                 .acceptHeader("application/json")
                 .contentTypeHeader("application/json")
                 .userAgentHeader("parley-load-tests");

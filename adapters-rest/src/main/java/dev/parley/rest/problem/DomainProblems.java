@@ -5,13 +5,16 @@ import dev.parley.application.limit.UserRateLimitedException;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
+import dev.parley.domain.resilience.GuardedExecutionException;
 import dev.parley.domain.retry.RetryMeta;
+import dev.parley.domain.retry.StopReason;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns the core's failures into problems. This is the one place where an {@link ErrorCode} gets
@@ -66,22 +69,29 @@ public final class DomainProblems {
             problem = problem.with("chatId", failed.chatId().value()).with("userMessageId",
                     failed.userMessageId().value());
             if (failed.retryMeta().isPresent()) {
-                problem = problem.with("retryMeta", json(failed.retryMeta().get()));
+                problem = problem.with("retryMeta", json(failed.retryMeta().get(), stopReason(failed)));
             }
         }
         return problem;
     }
 
-    private static JsonObject json(RetryMeta meta) {
+    private static JsonObject json(RetryMeta meta, Optional<StopReason> stopReason) {
         JsonArrayBuilder backoff = Json.createArrayBuilder();
         meta.backoffMs().forEach(backoff::add);
-        return Json.createObjectBuilder()
+        var json = Json.createObjectBuilder()
                 .add("attempts", meta.attempts())
                 .add("retries", meta.retries())
                 .add("backoffMs", backoff)
                 .add("totalDurationMs", meta.totalDurationMs())
-                .add("breakerState", meta.breakerState().name())
-                .build();
+                .add("breakerState", meta.breakerState().name());
+        stopReason.ifPresent(reason -> json.add("stopReason", reason.name()));
+        return json.build();
+    }
+
+    /** Why the generation stopped trying, when it was the guarded executor that stopped it. */
+    private static Optional<StopReason> stopReason(SendMessageFailedException failed) {
+        return failed.getCause() instanceof GuardedExecutionException guarded ? Optional.of(guarded.stopReason())
+                : Optional.empty();
     }
 
     /** The problem for anything unexpected: a bare 500 that reveals nothing of the cause. */

@@ -6,6 +6,7 @@ import dev.parley.domain.breaker.EvictionPolicy;
 import dev.parley.domain.breaker.SharedBreakers;
 import dev.parley.domain.resilience.AttemptListener;
 import dev.parley.domain.resilience.GuardedExecutor;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.persistence.fault.DatabaseFaults;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -56,11 +57,14 @@ public class ResilienceConfiguration {
 
     @Produces
     @Singleton
-    GuardedExecutor guardedExecutor(Clock clock, BreakerListener transitions,
+    GuardedExecutor guardedExecutor(Clock clock, BreakerListener transitions, RetryBudget.Listener budgetRefusals,
             @ConfigProperties ResilienceSettings settings, SharedBreakers shared) {
-        // shared: the cluster's breakers (BreakerSharing), SharedBreakers.NONE when sharing is off
+        // shared: the cluster's breakers (BreakerSharing), SharedBreakers.NONE when sharing is off;
+        // one retry budget per instance: its ratio holds cluster-wide as it is (docs/scale-out.md)
+        RetryBudget budget = new RetryBudget(settings.retryBudget(), clock, budgetRefusals);
         return new GuardedExecutor(new ChatBreakerRegistry(settings.breaker(), clock, transitions,
-                EvictionPolicy.DEFAULTS, shared), settings.retry(), scheduler, clock, new Random(), AttemptListener.NONE);
+                EvictionPolicy.DEFAULTS, shared), settings.retry(), budget, scheduler, clock, new Random(),
+                AttemptListener.NONE);
     }
 
     /** Creates the executor at startup, so a bad setting stops the deployment with its name. */

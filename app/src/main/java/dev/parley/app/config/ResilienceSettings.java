@@ -1,6 +1,7 @@
 package dev.parley.app.config;
 
 import dev.parley.domain.breaker.BreakerConfig;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryPolicy;
 import jakarta.enterprise.context.Dependent;
 import java.time.Duration;
@@ -35,6 +36,12 @@ public class ResilienceSettings {
     double jitter;
     @ConfigProperty(name = "retry.deadline-ms", defaultValue = "25000")
     long deadlineMs;
+    @ConfigProperty(name = "retry.budget.ratio", defaultValue = "0.2")
+    double budgetRatio;
+    @ConfigProperty(name = "retry.budget.window-ms", defaultValue = "10000")
+    long budgetWindowMs;
+    @ConfigProperty(name = "retry.budget.min-per-second", defaultValue = "3")
+    double budgetMinPerSecond;
 
     /** The breaker of every chat ({@code parley.breaker.*}). */
     public BreakerConfig breaker() {
@@ -59,6 +66,12 @@ public class ResilienceSettings {
     public RetryPolicy retry() {
         return valid("parley.retry.*", () -> new RetryPolicy(maxAttempts, Duration.ofMillis(backoffBaseMs), 2.0,
                 Duration.ofMillis(Math.max(backoffCapMs, backoffBaseMs)), jitter, Duration.ofMillis(deadlineMs)));
+    }
+
+    /** The provider-wide retry budget ({@code parley.retry.budget.*}). */
+    public RetryBudget.Config retryBudget() {
+        return valid("parley.retry.budget.*", () -> new RetryBudget.Config(budgetRatio,
+                Duration.ofMillis(budgetWindowMs), budgetMinPerSecond));
     }
 
     static <T> T valid(String names, Supplier<T> build) {

@@ -2,6 +2,7 @@ package dev.parley.app.config;
 
 import dev.parley.domain.breaker.BreakerState;
 import dev.parley.domain.resilience.GuardedExecutor;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.telemetry.GenerationEvents;
 import dev.parley.telemetry.IdHasher;
 import dev.parley.telemetry.JsonLogTelemetry;
@@ -54,6 +55,13 @@ public class TelemetryConfiguration {
     @Typed(GenerationEvents.class)
     GenerationEvents generationEvents(JsonLogTelemetry events) {
         return new GenerationEvents(events);
+    }
+
+    /** The retry budget's refusals: a JSON event per exhaustion and a counter per refused retry. */
+    @Produces
+    @Singleton
+    RetryBudget.Listener retryBudgetListener(GenerationEvents events, OpenTelemetryTurns turns) {
+        return TelemetryFanOut.budget(List.of(events, turns));
     }
 
     /** The send-a-message use case's {@code GenerationTelemetry} and the breakers' {@code BreakerListener}. */

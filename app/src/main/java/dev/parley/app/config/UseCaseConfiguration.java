@@ -17,6 +17,7 @@ import dev.parley.application.chat.SweepStaleTurnsUseCase;
 import dev.parley.application.chat.WatchChatService;
 import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.application.limit.InMemoryUserQuotas;
+import dev.parley.application.limit.SharedUserQuotas;
 import dev.parley.application.limit.UserQuotas;
 import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.application.persona.ListPersonasService;
@@ -35,6 +36,7 @@ import dev.parley.domain.telemetry.GenerationTelemetry;
 import dev.parley.telemetry.OpenTelemetryTurns;
 import dev.parley.telemetry.TracedReplyGenerator;
 import dev.parley.domain.token.TokenWallet;
+import dev.parley.domain.user.UserSends;
 import dev.parley.domain.user.Users;
 import dev.parley.persistence.fault.DatabaseFaults;
 import dev.parley.persistence.fault.FaultInjectingConversations;
@@ -42,6 +44,7 @@ import dev.parley.rest.chat.ChatEventHub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,15 +123,28 @@ public class UseCaseConfiguration {
     }
 
     /**
-     * The per-user limits ({@link UserLimitSettings}), in memory: per instance, so behind a load
-     * balancer each instance limits its own share of a user's requests. A send permit never counts
-     * for longer than a turn can take ({@link #staleAfter}). Idle users are forgotten by
-     * {@link Housekeeping}. {@code @Singleton}: a final class, which CDI cannot proxy.
+     * The per-user limits ({@link UserLimitSettings}) of event streams, in memory: per instance, so
+     * behind a load balancer each instance limits its own share of a user's streams. Idle users are
+     * forgotten by {@link Housekeeping}. {@code @Singleton}: a final class, which CDI cannot proxy.
      */
     @Produces
     @Singleton
-    InMemoryUserQuotas userQuotas(@ConfigProperties UserLimitSettings limits, Clock clock, GuardedExecutor guarded) {
+    @Typed(InMemoryUserQuotas.class)
+    InMemoryUserQuotas streamQuotas(@ConfigProperties UserLimitSettings limits, Clock clock, GuardedExecutor guarded) {
         return new InMemoryUserQuotas(limits.toLimits(), clock, staleAfter(guarded));
+    }
+
+    /**
+     * The per-user limits of the use cases: sends counted from the database in the send's opening
+     * transaction, so they hold across instances; event streams per instance ({@link #streamQuotas}).
+     * A turn never counts as generating for longer than a turn can take ({@link #staleAfter}). The
+     * sends that left the minute are deleted by {@link Housekeeping}.
+     */
+    @Produces
+    @Singleton
+    SharedUserQuotas userQuotas(@ConfigProperties UserLimitSettings limits, UserSends sends,
+            InMemoryUserQuotas streams, Clock clock, GuardedExecutor guarded) {
+        return new SharedUserQuotas(limits.toLimits(), sends, streams, clock, staleAfter(guarded));
     }
 
     /** Sending a message; its turns are told to the chat's event streams ({@link ChatEventHub}). */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Per-user limits (issue #12, point 6) with the shipped defaults: 4 turns generating at once, 10
  * event streams. They run against a copy of the WAR that Arquillian deploys beside the main
  * application: the copy has the production defaults (the IT drop-in raises the limits for the main
- * application only) and its own in-memory counts. The turns are
+ * application only); the sends are counted in the database per user, and the IT is a fresh user. The turns are
  * slowed by debug faults: {@code rate_limited; count=3} fails three attempts, each retried after the
  * fault's 1 s hint, so a turn takes about 3 s and then succeeds.
  */

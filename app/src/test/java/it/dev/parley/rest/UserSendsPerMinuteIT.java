@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The default of 30 sends a minute per user (issue #12, point 6), on a copy of the WAR of its own
- * (see {@link UserLimitsIT}): freshly deployed, its sliding minute is empty, so the count is exact,
- * and the sends it refuses cannot refuse another IT's.
+ * (see {@link UserLimitsIT}): its user is fresh, so its sliding minute (counted in the database)
+ * starts empty and the count is exact, and the sends it refuses cannot refuse another IT's.
  */
 @ExtendWith(ArquillianExtension.class)
 class UserSendsPerMinuteIT {

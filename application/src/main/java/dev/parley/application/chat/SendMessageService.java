@@ -8,7 +8,6 @@ import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.chat.Turn;
-import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.error.ErrorCode;
@@ -48,7 +47,8 @@ import java.util.function.Consumer;
  *       (INSUFFICIENT_TOKENS), then the caller's limits must admit it ({@link UserQuotas}:
  *       USER_RATE_LIMITED). The permit is given back when the turn ends, however it ends; a send that
  *       turns out to repeat a stored turn withdraws it (it does not count).</li>
- *   <li>The user message is stored (or the failed one claimed) before anything else can fail.</li>
+ *   <li>The user message is stored (or the failed one claimed) before anything else can fail, in the
+ *       transaction that asked the limits, which then count it ({@link UserQuotas.Permit#stored()}).</li>
  *   <li>Moderation, then generation under the chat's breaker and the retry policy
  *       ({@link GuardedExecutor}: waits never block a thread).</li>
  *   <li>Success: reply, charge, ledger row and the turn's completion in one unit of work. Failure: the
@@ -146,11 +146,9 @@ public final class SendMessageService implements SendMessageUseCase {
             }
             return answerWithoutGenerating(command, opened.admission(), onStored);
         }
-        // a turn to generate always holds a permit: a refused one is only ever answered from a stored turn
+        // a turn to generate always holds a permit: a refused one is only ever answered from a stored turn;
+        // its message is stored, or its failed turn claimed, by the opening transaction
         onStored.accept(generate.turn().userMessage().id());
-        if (generate.claim().isPresent() && !claim(generate.claim().get(), permit)) {
-            throw inProgress(generate.turn().userMessage()); // another retry claimed it first
-        }
         // the permit is given back when the turn ends, however it ends; the stage returned completes after that
         return generate(command, opened.chat(), opened.persona(), generate.turn())
                 .whenComplete((turn, error) -> permit.release());
@@ -159,9 +157,10 @@ public final class SendMessageService implements SendMessageUseCase {
     /**
      * Inside the opening transaction: the caller's chat and its persona, the balance and the caller's
      * limits ({@link #admitGeneration}, whose permit goes to {@code taken}), then the message's
-     * admission. When the balance or a limit refuses, a request whose key names a stored turn (a
-     * replay, a turn in progress, a reused key) is answered from it anyway: it stores and generates
-     * nothing, so neither applies to it.
+     * admission; a failed turn to generate again is claimed here too, so that a limit counting from
+     * the store sees it generating once this transaction commits. When the balance or a limit
+     * refuses, a request whose key names a stored turn (a replay, a turn in progress, a reused key) is
+     * answered from it anyway: it stores and generates nothing, so neither applies to it.
      */
     private Opened open(SendMessageCommand command, Message sent, Instant now, Permit[] taken) {
         Chat owned = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
@@ -178,7 +177,15 @@ public final class SendMessageService implements SendMessageUseCase {
                     .orElseThrow(() -> refusal(command, refused));
             return new Opened(owned, found, repeat);
         }
-        return new Opened(owned, found, admit(command, sent, now));
+        Admission admission = admit(command, sent, now);
+        if (admission instanceof Admission.Generate generate) {
+            if (generate.claim().isPresent() && !ports.conversations().apply(generate.claim().get())) {
+                // another retry claimed it first: nothing was stored, the permit is given back
+                return new Opened(owned, found, new Admission.InProgress(generate.turn().userMessage()));
+            }
+            taken[0].stored(); // counted in this transaction, where the limits were asked
+        }
+        return new Opened(owned, found, admission);
     }
 
     /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
@@ -243,21 +250,6 @@ public final class SendMessageService implements SendMessageUseCase {
         Turn stored = ports.conversations().findTurn(command.chatId(), command.idempotencyKey().get())
                 .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "idempotency key vanished"));
         return decide(Optional.of(stored), sent, now);
-    }
-
-    /** Applies a retry's claim of a stored turn; if another request claimed it first, gives the permit back. */
-    private boolean claim(TurnTransition claim, Permit permit) {
-        boolean applied;
-        try {
-            applied = ports.conversations().apply(claim);
-        } catch (RuntimeException e) {
-            permit.withdraw();
-            throw e;
-        }
-        if (!applied) {
-            permit.withdraw();
-        }
-        return applied;
     }
 
     /** What the opening transaction found: the caller's chat, its persona and the message's admission. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -34,9 +35,9 @@ import java.util.function.Function;
  */
 public final class InMemoryUserQuotas implements UserQuotas {
     /** The sliding window of {@code sendsPerMinute}. */
-    public static final Duration WINDOW = Duration.ofMinutes(1);
+    public static final Duration WINDOW = UserLimits.WINDOW;
     /** The wait suggested to a user with as many turns generating as allowed. */
-    public static final Duration IN_FLIGHT_RETRY_AFTER = Duration.ofSeconds(2);
+    public static final Duration IN_FLIGHT_RETRY_AFTER = UserLimits.IN_FLIGHT_RETRY_AFTER;
     /** The wait suggested to a user with as many event streams as allowed (as for TOO_MANY_STREAMS). */
     public static final Duration STREAM_RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -67,19 +68,10 @@ public final class InMemoryUserQuotas implements UserQuotas {
         return locked(user, usage -> {
             Instant now = clock.instant();
             usage.prune(now, maxHold);
-            UserRateLimitedException refusal = null;
-            if (usage.generating.size() >= limits.inFlight()) {
-                refusal = new UserRateLimitedException(Limit.IN_FLIGHT, limits.inFlight(), IN_FLIGHT_RETRY_AFTER);
-            }
-            if (usage.window.size() >= limits.sendsPerMinute()) {
-                Duration wait = Duration.between(now, usage.window.peekFirst().admittedAt.plus(WINDOW));
-                if (refusal == null || wait.compareTo(refusal.retryAfter().orElseThrow()) > 0) {
-                    refusal = new UserRateLimitedException(Limit.SENDS_PER_MINUTE, limits.sendsPerMinute(), wait);
-                }
-            }
-            if (refusal != null) {
+            Optional<Instant> oldest = Optional.ofNullable(usage.window.peekFirst()).map(permit -> permit.admittedAt);
+            limits.refuseSend(usage.generating.size(), usage.window.size(), oldest, now).ifPresent(refusal -> {
                 throw refusal;
-            }
+            });
             SendPermit permit = new SendPermit(usage, now);
             usage.window.addLast(permit);
             usage.generating.add(permit);

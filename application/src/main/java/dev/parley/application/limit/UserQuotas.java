@@ -9,8 +9,10 @@ import dev.parley.domain.user.UserId;
  * which the request would be admitted).
  *
  * <p>{@link InMemoryUserQuotas} keeps the counts in memory, per instance: behind a load balancer
- * each instance enforces the limits on its own share of a user's requests. A cluster-wide
- * implementation (the database) replaces it without touching the use cases.
+ * each instance enforces the limits on its own share of a user's requests. {@link SharedUserQuotas}
+ * counts the sends from the database ({@link dev.parley.domain.user.UserSends}), inside the send's
+ * opening transaction, so the send limits hold across instances; it keeps the event streams per
+ * instance.
  */
 public interface UserQuotas {
     /**
@@ -29,8 +31,22 @@ public interface UserQuotas {
      */
     Permit openStream(UserId user);
 
-    /** What a holder gives back. Both methods are idempotent and thread-safe; the first call counts. */
+    /**
+     * What a holder gives back. {@link #release()} and {@link #withdraw()} are idempotent and
+     * thread-safe; the first call counts.
+     */
     interface Permit {
+        /**
+         * The admitted send was stored (its user message, or its failed turn claimed again) in the
+         * transaction that admitted it: a store that counts sends from its own records records it
+         * now, in that transaction, so that it counts exactly when the send does. Counts kept in
+         * memory need nothing here (they count from the admission and give back on
+         * {@link #withdraw()}).
+         */
+        default void stored() {
+            // counted at admission
+        }
+
         /** The turn (or stream) ended: it no longer counts as generating (or open). */
         void release();
 

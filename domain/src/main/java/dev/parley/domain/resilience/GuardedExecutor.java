@@ -3,6 +3,7 @@ package dev.parley.domain.resilience;
 import dev.parley.domain.breaker.ChatBreakerRegistry;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.error.ErrorCode;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryPolicy;
 import java.time.InstantSource;
 import java.util.List;
@@ -22,7 +23,10 @@ import java.util.random.RandomGenerator;
  *   <li>Each attempt's outcome is recorded in the breaker (success, or a failure that counts only if
  *       its code says so; a half-open probe whose failure does not count gives its permit back).</li>
  *   <li>A failed attempt is retried as {@link RetryPolicy#decide} says. If the breaker is OPEN after
- *       recording the failure, the request stops at once with CIRCUIT_OPEN instead of waiting.</li>
+ *       recording the failure, the request stops at once with CIRCUIT_OPEN instead of waiting. A
+ *       retry also needs the provider-wide {@link RetryBudget}: when it has none left the request
+ *       stops at once with {@link ErrorCode#AI_PROVIDER_UNAVAILABLE} and the budget's wait as
+ *       retry hint ({@link dev.parley.domain.retry.StopReason#RETRY_BUDGET_EXHAUSTED}).</li>
  *   <li>An attempt still running at the request's deadline is cut off as
  *       {@link ErrorCode#AI_PROVIDER_TIMEOUT} (counted against the breaker); its late result is ignored.</li>
  * </ol>
@@ -41,6 +45,7 @@ public final class GuardedExecutor {
 
     private final ChatBreakerRegistry breakers;
     private final RetryPolicy policy;
+    private final RetryBudget budget;
     private final Scheduler scheduler;
     private final InstantSource clock;
     private final RandomGenerator random;
@@ -52,8 +57,15 @@ public final class GuardedExecutor {
      */
     public GuardedExecutor(ChatBreakerRegistry breakers, RetryPolicy policy, Scheduler scheduler,
                            InstantSource clock, RandomGenerator random, AttemptListener listener) {
+        this(breakers, policy, RetryBudget.unlimited(clock), scheduler, clock, random, listener);
+    }
+
+    /** With a provider-wide retry budget, shared by every request of this executor. */
+    public GuardedExecutor(ChatBreakerRegistry breakers, RetryPolicy policy, RetryBudget budget, Scheduler scheduler,
+                           InstantSource clock, RandomGenerator random, AttemptListener listener) {
         this.breakers = Objects.requireNonNull(breakers, "breakers");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.budget = Objects.requireNonNull(budget, "budget");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
@@ -77,7 +89,7 @@ public final class GuardedExecutor {
             ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attempt,
             AttemptListener requestListener) {
         GuardedRun<T> run = new GuardedRun<>(Objects.requireNonNull(chatId, "chatId"),
-                Objects.requireNonNull(attempt, "attempt"), breakers, policy, scheduler, clock, random,
+                Objects.requireNonNull(attempt, "attempt"), breakers, policy, budget, scheduler, clock, random,
                 List.of(listener, Objects.requireNonNull(requestListener, "requestListener")));
         run.start();
         return run.result();
@@ -85,6 +97,10 @@ public final class GuardedExecutor {
 
     public RetryPolicy policy() {
         return policy;
+    }
+
+    public RetryBudget budget() {
+        return budget;
     }
 
     public ChatBreakerRegistry breakers() {

@@ -9,6 +9,7 @@ import dev.parley.domain.common.Failures;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.resilience.AttemptReport.Outcome;
+import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryDecision;
 import dev.parley.domain.retry.RetryMeta;
 import dev.parley.domain.retry.RetryPolicy;
@@ -35,6 +36,7 @@ final class GuardedRun<T> {
     private final Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn;
     private final ChatBreakerRegistry breakers;
     private final RetryPolicy policy;
+    private final RetryBudget budget;
     private final Scheduler scheduler;
     private final InstantSource clock;
     private final RandomGenerator random;
@@ -48,12 +50,13 @@ final class GuardedRun<T> {
 
     /** @param listeners told about every attempt, in this order, each shielded from the others' failures */
     GuardedRun(ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attemptFn,
-               ChatBreakerRegistry breakers, RetryPolicy policy, Scheduler scheduler, InstantSource clock,
-               RandomGenerator random, List<AttemptListener> listeners) {
+               ChatBreakerRegistry breakers, RetryPolicy policy, RetryBudget budget, Scheduler scheduler,
+               InstantSource clock, RandomGenerator random, List<AttemptListener> listeners) {
         this.chatId = chatId;
         this.attemptFn = attemptFn;
         this.breakers = breakers;
         this.policy = policy;
+        this.budget = budget;
         this.scheduler = scheduler;
         this.clock = clock;
         this.random = random;
@@ -105,6 +108,9 @@ final class GuardedRun<T> {
             return;
         }
         attempts++;
+        if (attempts == 1) {
+            budget.recordFirstAttempt();
+        }
         Attempt attempt = new Attempt(permission);
         Duration remaining = attempt.startedAt.isBefore(deadline) ? Duration.between(attempt.startedAt, deadline) : Duration.ZERO;
         CompletionStage<? extends T> stage;
@@ -166,6 +172,14 @@ final class GuardedRun<T> {
             fail(code, failure.retryAfter().orElse(null), failure, decision.stopReason());
             return;
         }
+        var overBudget = budget.tryRetry();
+        if (overBudget.isPresent()) {
+            report(attempt.number, Outcome.FAILED, code, latency, null, state.kind());
+            ParleyException refused = new ParleyException(ErrorCode.AI_PROVIDER_UNAVAILABLE,
+                    "retry budget exhausted", overBudget.get(), failure);
+            fail(ErrorCode.AI_PROVIDER_UNAVAILABLE, overBudget.get(), refused, StopReason.RETRY_BUDGET_EXHAUSTED);
+            return;
+        }
         report(attempt.number, Outcome.FAILED, code, latency, decision.waitTime(), state.kind());
         lastFailure = failure;
         backoffMs.add(decision.waitTime().toMillis());
@@ -179,7 +193,8 @@ final class GuardedRun<T> {
     }
 
     private void fail(ErrorCode code, Duration retryAfter, Throwable cause, StopReason reason) {
-        result.completeExceptionally(new GuardedExecutionException(code, retryAfter, cause, meta(clock.instant()), reason));
+        result.completeExceptionally(new GuardedExecutionException(code, retryAfter, cause,
+                meta(clock.instant()), reason));
     }
 
     private RetryMeta meta(Instant now) {

@@ -13,5 +13,7 @@ public enum StopReason {
     /** The upstream asked to wait longer than the deadline allows: fail fast with its hint. */
     RETRY_AFTER_BEYOND_DEADLINE,
     /** The chat's circuit breaker is open (or opened during the request). */
-    CIRCUIT_OPEN
+    CIRCUIT_OPEN,
+    /** A retry was due but the provider-wide {@link RetryBudget} had none left. */
+    RETRY_BUDGET_EXHAUSTED
 }
