@@ -27,6 +27,9 @@ class ChatEventStreamsTest {
         hub.maxStreamsPerChat = perChat;
         hub.maxStreams = total;
         hub.maxLifetimeMs = lifetimeMs;
+        hub.pollIntervalMs = 60_000;
+        hub.maxReplay = 1000;
+        hub.log = new InMemoryChatEventLog();
         hub.start(executor, String::valueOf);
     }
 
