@@ -85,18 +85,21 @@ public class ChatEventHub implements TurnEvents {
         final SseEventSink sink;
         final Sse sse;
         final Runnable onEnd;
-        /** The last event id its client saw, when it resumes. */
-        final OptionalLong resumeAfter;
+        /** The last event id its client saw (or the chat's head when it opened, for a new client). */
+        final long resumeAfter;
+        /** The client named that id itself (a gap is then worth a {@code reset}). */
+        final boolean resuming;
         volatile ScheduledFuture<?> expiry;
         /** Set on the chat's lane once the stream has caught up: live events reach it from then on. */
         volatile boolean ready;
         /** The id of the last event written to it (on the chat's lane). */
         volatile long sentUpTo;
 
-        Subscriber(SseEventSink sink, Sse sse, OptionalLong resumeAfter, Runnable onEnd) {
+        Subscriber(SseEventSink sink, Sse sse, long resumeAfter, boolean resuming, Runnable onEnd) {
             this.sink = sink;
             this.sse = sse;
             this.resumeAfter = resumeAfter;
+            this.resuming = resuming;
             this.onEnd = onEnd;
         }
 
@@ -270,7 +273,18 @@ public class ChatEventHub implements TurnEvents {
 
     private void subscribe(ChatId chatId, SseEventSink sink, Sse sse, long lifetimeMs, OptionalLong resumeAfter,
             Runnable onEnd) {
-        Subscriber subscriber = new Subscriber(sink, sse, resumeAfter, Objects.requireNonNull(onEnd, "onEnd"));
+        Objects.requireNonNull(onEnd, "onEnd");
+        Subscriber subscriber;
+        try {
+            // a new client starts from the chat's head now: whatever is appended after this moment reaches it,
+            // even if its first write waits (read here, so a database that is away fails the request itself)
+            long from = resumeAfter.isPresent() ? resumeAfter.getAsLong()
+                    : log.heads(List.of(chatId)).getOrDefault(chatId, 0L);
+            subscriber = new Subscriber(sink, sse, from, resumeAfter.isPresent(), onEnd);
+        } catch (RuntimeException e) {
+            onEnd.run();
+            throw e;
+        }
         try {
             register(chatId, subscriber, lifetimeMs);
         } catch (RuntimeException refused) {
@@ -314,11 +328,7 @@ public class ChatEventHub implements TurnEvents {
         long delivered;
         try {
             delivered = delivered(chatId, watch);
-            if (s.resumeAfter.isPresent()) {
-                replay(chatId, watch, s, s.resumeAfter.getAsLong(), delivered);
-            } else {
-                s.sentUpTo = delivered;
-            }
+            replay(chatId, watch, s, s.resumeAfter, delivered);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not read the chat's events for a new stream; it ends and the client "
                     + "reconnects", e);
