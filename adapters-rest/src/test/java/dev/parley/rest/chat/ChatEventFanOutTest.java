@@ -52,13 +52,7 @@ class ChatEventFanOutTest {
     }
 
     private static void await(BooleanSupplier done, String what) {
-        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError(what + " did not happen in time");
-            }
-            Thread.onSpinWait();
-        }
+        ChatEventStreamsTest.await(done, what);
     }
 
     /** The ids of the events (not comments) the client got, and "reset@id" for a reset. */

@@ -43,7 +43,8 @@ class ChatEventStreamsTest {
         return new ChatId(UUID.randomUUID());
     }
 
-    private static void await(BooleanSupplier done, String what) {
+    /** Waits up to 5 s for {@code done}, spinning (also used by {@link ChatEventFanOutTest}). */
+    static void await(BooleanSupplier done, String what) {
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > until) {
