@@ -30,6 +30,8 @@ final class SseStream implements AutoCloseable {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private volatile boolean connected;
     private volatile int status;
+    private volatile Stream<String> body;
+    private volatile boolean closed;
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
 
     /** Opens {@code url} with the {@code headers}; returns once its {@code :connected} comment arrived. */
@@ -52,7 +54,11 @@ final class SseStream implements AutoCloseable {
         response = http.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(r -> {
             status = r.statusCode();
-            read(r.body());
+            body = r.body();
+            if (closed) {
+                body.close();
+            }
+            read(body);
         });
     }
 
@@ -114,8 +120,12 @@ final class SseStream implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         response.cancel(true);
-        http.shutdownNow();
+        Stream<String> lines = body;
+        if (lines != null) {
+            lines.close(); // drops the connection, as a lost network would
+        }
     }
 
     private static void sleep(long ms) {
