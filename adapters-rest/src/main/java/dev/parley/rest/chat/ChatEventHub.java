@@ -354,18 +354,30 @@ public class ChatEventHub implements TurnEvents {
             return;
         }
         if (missed > maxReplay) {
-            reset(chatId, watch, s, delivered);
+            skip(chatId, watch, s, delivered);
             return;
         }
         List<ChatEvent> events = log.after(chatId, lastSeen, (int) missed);
         if (events.size() != missed || events.get(0).id() != lastSeen + 1) {
-            reset(chatId, watch, s, delivered); // purged by the retention
+            skip(chatId, watch, s, delivered); // purged by the retention
             return;
         }
         for (ChatEvent e : events) {
             write(chatId, watch, s, event(s.sse, e));
         }
         s.sentUpTo = delivered;
+    }
+
+    /**
+     * What the stream should have got first cannot be replayed: a client that named its last id gets a
+     * {@code reset}; a new client (which read the chat itself) simply starts with the live events.
+     */
+    private void skip(ChatId chatId, Watch watch, Subscriber s, long delivered) {
+        if (s.resuming) {
+            reset(chatId, watch, s, delivered);
+        } else {
+            s.sentUpTo = delivered;
+        }
     }
 
     /** Tells the client that events it missed are gone: reload the chat's messages, then go on from {@code id}. */

@@ -237,4 +237,20 @@ class ChatEventFanOutTest {
         await(() -> ids(slow).size() == 2, "the two events after it opened");
         assertThat(ids(slow)).containsExactly("3", "4");
     }
+
+    @Test
+    void aNewClientThatCannotBeGivenEverythingSinceItOpenedStartsLiveWithoutAReset() {
+        start(60_000, 3);
+        FakeSse.Sink slow = new FakeSse.Sink();
+        slow.block();
+        hub.subscribe(chat, slow, sse, FAR, OptionalLong.empty(), NOTHING);
+        elsewhere(5);
+        slow.unblock();
+        await(() -> slow.received.stream().anyMatch(e -> "connected".equals(e.comment())), "the connection");
+
+        hub.generationStarted(chat, "req-live");
+
+        await(() -> !ids(slow).isEmpty(), "the live event");
+        assertThat(ids(slow)).containsExactly("6");
+    }
 }

@@ -76,7 +76,7 @@ final class SseStream implements AutoCloseable {
                     name = null;
                     data.setLength(0);
                 } else if (line.startsWith(":")) {
-                    if (line.startsWith(":connected")) {
+                    if (line.substring(1).strip().equals("connected")) { // written as ": connected"
                         connected = true;
                     }
                 } else if (line.startsWith("id:")) {
