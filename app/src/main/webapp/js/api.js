@@ -121,5 +121,6 @@ export const api = {
   /** A single-use ticket (valid for 30 s) for one connection of the chat's event stream: {ticket, ...}. */
   eventsTicket: (chatId) => call('POST', `/api/chats/${encodeURIComponent(chatId)}/events/ticket`),
   /** EventSource cannot send headers: the stream is opened with a ticket instead of the token. */
-  eventsUrl: (chatId, ticket) => `/api/chats/${encodeURIComponent(chatId)}/events?ticket=${encodeURIComponent(ticket)}`,
+  eventsUrl: (chatId, ticket, lastEventId) => `/api/chats/${encodeURIComponent(chatId)}/events?ticket=${encodeURIComponent(ticket)}`
+    + (lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : ''),
 };

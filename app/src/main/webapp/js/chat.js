@@ -44,10 +44,16 @@ function onMessage(message) {
 
 function connect(chatId) {
   const events = listen(chatId, {
-    onOpen: () => {
+    onOpen: (resumed) => {
       document.body.dataset.events = 'open'; // for tests: the stream is registered on the server
-      // events may have been missed before this (re)connection: catch up from the first message
-      // that could have changed since
+      if (resumed) return; // the server replays what this page missed (or sends a reset)
+      // a first connection: catch up from the first message that could have changed since the thread was read
+      state.thread?.rewindToFirstPending();
+      syncThread();
+    },
+    onReset: () => {
+      // what was missed is no longer kept on the server: read the thread again from the first
+      // message that could have changed
       state.thread?.rewindToFirstPending();
       syncThread();
     },

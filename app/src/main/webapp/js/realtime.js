@@ -17,18 +17,22 @@ const STABLE_MS = 10000;
 const DENIED = new Set([401, 403, 404]);
 
 /**
- * Listens to one chat's events until close() is called. onOpen runs on every (re)connection so the
- * caller can catch up on what it missed; onDown when a stream ended or failed (a new one follows);
- * onDenied(error) when the server refuses the chat's stream for good (no more reconnections).
+ * Listens to one chat's events until close() is called. onOpen(resumed) runs on every (re)connection:
+ * resumed is true when the stream resumed from the last event seen (the server replays what was
+ * missed), false on a first connection (the caller catches up itself); onReset when the server could
+ * not replay what was missed (reload the chat); onDown when a stream ended or failed (a new one
+ * follows); onDenied(error) when the server refuses the chat's stream for good (no more reconnections).
  */
-export function listen(chatId, { onTyping, onMessage, onOpen, onDown, onDenied }) {
+export function listen(chatId, { onTyping, onMessage, onOpen, onReset, onDown, onDenied }) {
   let source = null;
   let timer = null;
   let closed = false;
   let failures = 0; // connections in a row that failed or did not stay open for STABLE_MS
   let openedAt = 0;
+  let lastEventId = null; // the id of the last event received, on any connection
 
   const parse = (handler) => (event) => {
+    if (event.lastEventId) lastEventId = event.lastEventId;
     let data;
     try { data = JSON.parse(event.data); } catch { return; }
     handler(data);
@@ -65,13 +69,15 @@ export function listen(chatId, { onTyping, onMessage, onOpen, onDown, onDenied }
       reconnect();
       return;
     }
-    const opened = new EventSource(api.eventsUrl(chatId, ticket));
+    const resumed = lastEventId !== null;
+    const opened = new EventSource(api.eventsUrl(chatId, ticket, lastEventId));
     source = opened;
     opened.addEventListener('typing', parse(onTyping));
     opened.addEventListener('message', parse(onMessage));
+    opened.addEventListener('reset', parse(() => onReset()));
     opened.addEventListener('open', () => {
       openedAt = Date.now();
-      onOpen();
+      onOpen(resumed);
     });
     opened.addEventListener('error', () => {
       if (source !== opened) return;

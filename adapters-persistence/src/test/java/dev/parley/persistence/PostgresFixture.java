@@ -36,6 +36,12 @@ public final class PostgresFixture {
         return postgres.getPostgresDatabase();
     }
 
+    /** A JDBC URL of the embedded server itself (user {@code postgres}, no password), for direct connections. */
+    public static synchronized String jdbcUrl() {
+        dataSource();
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
     public static synchronized EntityManagerFactory emf() {
         if (emf == null) {
             emf = Persistence.createEntityManagerFactory("parley-test",

@@ -54,6 +54,7 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -115,8 +116,10 @@ public class ChatResource {
 
     /**
      * The chat's events as Server-Sent Events: {@code typing} (a turn started or ended) and
-     * {@code message} (a message was stored or changed status), each with JSON data; a
-     * {@code :connected} comment once the stream is registered, then keep-alive comments. Another
+     * {@code message} (a message was stored or changed status), each with JSON data and its id; a
+     * {@code :connected} comment once the stream is registered, then keep-alive comments. With the last
+     * id the client saw ({@code Last-Event-ID}, or {@code lastEventId}), it first gets what it missed,
+     * or a {@code reset} event when that is no longer kept ({@link ChatEventHub}). Another
      * user's chat is 404, as everywhere; a caller with as many streams open as allowed gets 429
      * USER_RATE_LIMITED before the stream starts. The caller's permit is given back when the stream
      * ends, however it ends ({@link ChatEventHub#subscribe}).
@@ -124,11 +127,13 @@ public class ChatResource {
     @GET
     @Path("{chatId}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void events(@PathParam("chatId") String chatId, @Context SseEventSink sink, @Context Sse sse) {
+    public void events(@PathParam("chatId") String chatId, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
+            @QueryParam("lastEventId") String lastEventIdParam, @Context SseEventSink sink, @Context Sse sse) {
         Caller caller = currentUser.caller();
         WatchChatQuery query = new WatchChatQuery(caller.id(), new ChatId(Params.uuid(chatId, "chatId")));
+        OptionalLong resumeAfter = Params.lastEventId(lastEventIdHeader, lastEventIdParam);
         UserQuotas.Permit permit = watchChat.watch(query);
-        events.subscribe(query.chatId(), sink, sse, caller.validUntil(), permit::release);
+        events.subscribe(query.chatId(), sink, sse, caller.validUntil(), resumeAfter, permit::release);
     }
 
     /**

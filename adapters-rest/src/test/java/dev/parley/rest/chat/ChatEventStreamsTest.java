@@ -27,6 +27,9 @@ class ChatEventStreamsTest {
         hub.maxStreamsPerChat = perChat;
         hub.maxStreams = total;
         hub.maxLifetimeMs = lifetimeMs;
+        hub.pollIntervalMs = 60_000;
+        hub.maxReplay = 1000;
+        hub.log = new InMemoryChatEventLog();
         hub.start(executor, String::valueOf);
     }
 
@@ -40,7 +43,8 @@ class ChatEventStreamsTest {
         return new ChatId(UUID.randomUUID());
     }
 
-    private static void await(BooleanSupplier done, String what) {
+    /** Waits up to 5 s for {@code done}, spinning (also used by {@link ChatEventFanOutTest}). */
+    static void await(BooleanSupplier done, String what) {
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > until) {

@@ -15,8 +15,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** The JAX-RS SSE API without a server: events are built as plain values and sinks record them. */
 final class FakeSse implements Sse {
-    /** A built event: name, comment, data, reconnect delay (-1 when unset). */
-    record Event(String name, String comment, Object data, long reconnectDelay) implements OutboundSseEvent {
+    /** A built event: id, name, comment, data, reconnect delay (-1 when unset). */
+    record Event(String id, String name, String comment, Object data, long reconnectDelay) implements OutboundSseEvent {
         @Override
         public Class<?> getType() {
             return data == null ? null : data.getClass();
@@ -39,7 +39,7 @@ final class FakeSse implements Sse {
 
         @Override
         public String getId() {
-            return null;
+            return id;
         }
 
         @Override
@@ -112,6 +112,7 @@ final class FakeSse implements Sse {
     @Override
     public OutboundSseEvent.Builder newEventBuilder() {
         return new OutboundSseEvent.Builder() {
+            private String id;
             private String name;
             private String comment;
             private Object data;
@@ -119,6 +120,7 @@ final class FakeSse implements Sse {
 
             @Override
             public OutboundSseEvent.Builder id(String id) {
+                this.id = id;
                 return this;
             }
 
@@ -165,7 +167,7 @@ final class FakeSse implements Sse {
 
             @Override
             public OutboundSseEvent build() {
-                return new Event(name, comment, data, reconnectDelay);
+                return new Event(id, name, comment, data, reconnectDelay);
             }
         };
     }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 class EventTicketsTest {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
     private final MutableClock clock = new MutableClock();
-    private final EventTickets tickets = new EventTickets(clock, new SplittableRandom(42), 3);
+    private final InMemoryTicketStore store = new InMemoryTicketStore(clock);
+    private final EventTickets tickets = new EventTickets(store, new SplittableRandom(42), 3);
     private final Caller alice = new Caller(new UserId(UUID.randomUUID()), T0.plusSeconds(3600));
     private final ChatId chat = new ChatId(UUID.randomUUID());
 
@@ -40,6 +41,15 @@ class EventTicketsTest {
         public Instant instant() {
             return now;
         }
+    }
+
+    @Test
+    void onlyAHashOfTheTicketIsStored() {
+        String ticket = tickets.issue(alice, chat);
+
+        assertThat(store.hashes()).hasSize(1).noneMatch(h -> new String(h, java.nio.charset.StandardCharsets.US_ASCII)
+                .contains(ticket));
+        assertThat(store.hashes().get(0)).hasSize(32);
     }
 
     @Test
@@ -81,6 +91,6 @@ class EventTicketsTest {
 
         clock.now = T0.plusSeconds(31);
         assertThat(tickets.issue(alice, chat)).isNotBlank();
-        assertThat(tickets.held()).isEqualTo(1);
+        assertThat(store.held()).isEqualTo(1);
     }
 }

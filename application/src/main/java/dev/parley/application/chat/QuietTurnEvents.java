@@ -32,6 +32,11 @@ final class QuietTurnEvents implements TurnEvents {
         quietly(() -> delegate.generationEnded(chatId, requestId, failure));
     }
 
+    @Override
+    public void turnCompleted(Message userMessage, Message reply, String requestId) {
+        quietly(() -> delegate.turnCompleted(userMessage, reply, requestId));
+    }
+
     private static void quietly(Runnable call) {
         try {
             call.run();

@@ -40,4 +40,16 @@ public interface TurnEvents {
      * empty) or failed with the code.
      */
     void generationEnded(ChatId chatId, String requestId, Optional<ErrorCode> failure);
+
+    /**
+     * A turn completed: its user message (now completed) and the reply changed, and the generation of
+     * {@code requestId} ended with the reply. Called inside the turn's completing transaction, so an
+     * implementation that records events can write them with the turn (and lose them with it); by
+     * default the three events one after the other.
+     */
+    default void turnCompleted(Message userMessage, Message reply, String requestId) {
+        messageChanged(userMessage);
+        messageChanged(reply);
+        generationEnded(userMessage.chatId(), requestId, Optional.empty());
+    }
 }

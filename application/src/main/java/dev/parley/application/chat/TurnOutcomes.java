@@ -63,13 +63,12 @@ final class TurnOutcomes {
                 // the charge last: it locks the user's row, which the user's other chats need too,
                 // so it is held only for the charge and the commit
                 long balance = ports.wallet().charge(command.caller(), answer.id(), costPerReply);
+                // the watchers' events in the same transaction (an outbox commits or rolls back with the turn)
+                events.turnCompleted(completion.result().userMessage(), answer, command.requestId());
                 return new ChatTurn(completion.result().userMessage(), answer, costPerReply, balance, meta, false);
             });
             ports.telemetry().charged(command.requestId(), done.tokensCharged());
             ports.telemetry().completed(command.requestId(), done.userMessage().chatId(), null, meta, false);
-            events.messageChanged(done.userMessage());
-            events.messageChanged(done.assistantMessage());
-            events.generationEnded(done.userMessage().chatId(), command.requestId(), Optional.empty());
             return done;
         } catch (RuntimeException e) {
             throw fail(command, turn, unwrap(e), meta, true);

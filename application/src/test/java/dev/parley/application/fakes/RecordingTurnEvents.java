@@ -37,6 +37,14 @@ public final class RecordingTurnEvents implements TurnEvents {
         record("ended " + requestId + " " + failure.map(ErrorCode::name).orElse("OK"));
     }
 
+    /** Records the turn's three events as the port's default would send them, then throws once if throwing. */
+    @Override
+    public synchronized void turnCompleted(Message userMessage, Message reply, String requestId) {
+        events.add("changed " + userMessage.role() + " " + userMessage.status());
+        events.add("changed " + reply.role() + " " + reply.status());
+        record("ended " + requestId + " OK");
+    }
+
     public synchronized List<String> events() {
         return List.copyOf(events);
     }

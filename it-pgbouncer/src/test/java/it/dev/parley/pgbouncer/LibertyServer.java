@@ -235,6 +235,41 @@ final class LibertyServer implements AutoCloseable {
         }
     }
 
+    /** A ticket for the chat's event stream ({@code POST /api/chats/{chatId}/events/ticket}) as this view's user. */
+    String eventTicket(String chat) {
+        HttpResponse<String> r = post("/api/chats/" + chat + "/events/ticket", "", null, Duration.ofSeconds(30));
+        Matcher m = Pattern.compile("\"ticket\":\"([A-Za-z0-9_-]+)\"").matcher(r.body());
+        if (r.statusCode() != 200 || !m.find()) {
+            fail("no ticket: " + r.statusCode() + " " + r.body());
+        }
+        return m.group(1);
+    }
+
+    /**
+     * Opens the chat's event stream with {@code ticket} (no bearer header, as a browser does), {@code query}
+     * appended to the URL (e.g. {@code "&lastEventId=4"}) and {@code headers} added; returns once the server
+     * registered it.
+     */
+    SseStream events(String chat, String ticket, String query, Map<String, String> headers) {
+        return SseStream.open(baseUrl() + "/api/chats/" + chat + "/events?ticket=" + ticket + query, headers);
+    }
+
+    /** The status of a GET of the chat's event stream with {@code ticket} (the stream, if any, is dropped). */
+    int eventsStatus(String chat, String ticket) {
+        try {
+            HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(
+                            URI.create(baseUrl() + "/api/chats/" + chat + "/events?ticket=" + ticket))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            r.body().close();
+            return r.statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The {@code code} of a problem body, or "" when there is none. */
     static String code(HttpResponse<String> response) {
         Matcher m = CODE.matcher(response.body());
