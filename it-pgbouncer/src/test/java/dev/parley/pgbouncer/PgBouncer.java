@@ -140,6 +140,25 @@ public final class PgBouncer implements AutoCloseable {
     }
 
     /**
+     * Kills the daemon without warning (SIGKILL, {@code kill -9}: no shutdown at all, every client and
+     * server connection cut) and returns when its port is closed. {@link #start()} brings it back on the
+     * same port (it removes the stale pid file itself).
+     */
+    public void kill() {
+        pid().flatMap(ProcessHandle::of).ifPresent(process -> {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                fail("pgbouncer did not die: " + e);
+            }
+        });
+        if (!Poll.until(READY_TIMEOUT, () -> !accepts())) {
+            fail("pgbouncer on port " + port + " still accepts after kill -9");
+        }
+    }
+
+    /**
      * {@code PAUSE postgres} on the admin console: returns once PgBouncer has released its server
      * connections; from then on every client query waits (until {@link #resume()}), although
      * PgBouncer still accepts connections. What a database that stops answering looks like.
