@@ -147,7 +147,7 @@ final class SoakInvariants {
                 violation(name, e.line() + ": " + String.join("; ", wrong));
             }
         }
-        checked.put(name, count + " answers with 201");
+        checked.put(name, count + " answers 201 (fresh and replayed)");
     }
 
     // 2. no user message has two replies; no reply has two ledger rows (and none has none)

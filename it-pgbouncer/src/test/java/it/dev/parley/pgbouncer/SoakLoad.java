@@ -169,7 +169,8 @@ final class SoakLoad {
             if (random.nextDouble() < REUSE_SHARE) {
                 send("reuse", user, chat, key, "Other content under " + key);
             }
-            pause(random.nextInt(200));
+            // a client told no (402, 422) does not hammer: it waits a second
+            pause(answer.answered() && answer.status() >= 400 && !answer.retryable() ? 1_000 : random.nextInt(200));
         }
     }
 
@@ -349,7 +350,7 @@ final class SoakLoad {
 
     private static void join(Thread t) {
         try {
-            t.join(Duration.ofSeconds(120));
+            t.join(120_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
