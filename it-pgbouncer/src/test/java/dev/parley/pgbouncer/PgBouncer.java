@@ -126,17 +126,7 @@ public final class PgBouncer implements AutoCloseable {
      * server connections) and returns when its port is closed.
      */
     public void stop() {
-        pid().flatMap(ProcessHandle::of).ifPresent(process -> {
-            process.destroy();
-            try {
-                process.onExit().get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (Exception e) {
-                process.destroyForcibly();
-            }
-        });
-        if (!Poll.until(READY_TIMEOUT, () -> !accepts())) {
-            fail("pgbouncer on port " + port + " did not stop");
-        }
+        end(false);
     }
 
     /**
@@ -145,16 +135,25 @@ public final class PgBouncer implements AutoCloseable {
      * same port (it removes the stale pid file itself).
      */
     public void kill() {
+        end(true);
+    }
+
+    /** SIGKILL ({@code kill}) or SIGTERM, falling back to SIGKILL; returns when the port is closed. */
+    private void end(boolean kill) {
         pid().flatMap(ProcessHandle::of).ifPresent(process -> {
-            process.destroyForcibly();
+            if (kill) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
             try {
                 process.onExit().get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (Exception e) {
-                fail("pgbouncer did not die: " + e);
+                process.destroyForcibly();
             }
         });
         if (!Poll.until(READY_TIMEOUT, () -> !accepts())) {
-            fail("pgbouncer on port " + port + " still accepts after kill -9");
+            fail("pgbouncer on port " + port + " did not stop" + (kill ? " after kill -9" : ""));
         }
     }
 

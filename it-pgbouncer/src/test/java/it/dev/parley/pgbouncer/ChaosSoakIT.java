@@ -248,6 +248,11 @@ class ChaosSoakIT {
             s.append(String.format("201 latency: p50 %d ms, p95 %d ms, max %d ms%n", latencies.get(latencies.size() / 2),
                     latencies.get((int) (latencies.size() * 0.95)), latencies.get(latencies.size() - 1)));
         }
+        s.append("slowest answer by kind:");
+        exchanges.stream().collect(Collectors.groupingBy(SoakExchange::kind, java.util.TreeMap::new,
+                Collectors.mapping(e -> e.endMs() - e.startMs(), Collectors.maxBy(Long::compare))))
+                .forEach((kind, ms) -> s.append(' ').append(kind).append(' ').append(ms.orElse(0L)).append(" ms"));
+        s.append('\n');
         s.append("answers by outcome:\n");
         SoakInvariants.outcomes(exchanges).forEach((k, v) -> s.append(String.format("  %-40s %d%n", k, v)));
         s.append(String.format("event streams: %d opened, %d events, %d refused%n", load.streamsOpened(), load.streamEvents(),

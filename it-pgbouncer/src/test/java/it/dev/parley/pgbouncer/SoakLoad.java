@@ -43,6 +43,7 @@ final class SoakLoad {
     static final double REUSE_SHARE = 0.03;
     /** Retries of a failed turn during the load (more after it, {@link #reconcile}). */
     static final int RETRIES = 4;
+    /** How long a client waits for any answer: beyond the server's 60 s for a suspended send. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(75);
 
     /** One signed-in user and its chats (the first one's events are watched). */
@@ -261,19 +262,27 @@ final class SoakLoad {
             String requestId = runId + "-r" + seq.incrementAndGet();
             SoakExchange ticket = exchange("ticket", user, chat, null, requestId,
                     HttpRequest.newBuilder(URI.create(baseUrl + "/api/chats/" + chat + "/events/ticket"))
-                            .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestIssuer.token(user.subject()))
+                            .timeout(REQUEST_TIMEOUT).header("Authorization", "Bearer " + TestIssuer.token(user.subject()))
                             .header("X-Request-Id", requestId).POST(HttpRequest.BodyPublishers.noBody()));
             if (ticket.status() != 200 || ticket.body() == null) {
                 pause(ticket.answered() ? retryWait(ticket) : 500);
                 continue;
             }
             String url = baseUrl + "/api/chats/" + chat + "/events?ticket=" + ticket.body().getString("ticket");
+            long start = nowMs();
+            String streamRequestId = runId + "-r" + seq.incrementAndGet();
             try {
-                HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> stream = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .header("X-Request-Id", streamRequestId).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
                 if (stream.statusCode() != 200) {
                     streamRefusals.incrementAndGet();
-                    stream.body().close();
+                    String text;
+                    try (InputStream body = stream.body()) {
+                        text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                    exchanges.add(new SoakExchange(seq.incrementAndGet(), "events", user.index(), chat, null, streamRequestId,
+                            start, nowMs(), stream.statusCode(), stream.headers().firstValue("Content-Type").orElse(""),
+                            stream.headers().firstValue("Retry-After").orElse(""), json(text), ""));
                     pause(500);
                     continue;
                 }
