@@ -45,7 +45,7 @@ public final class Databases {
      * The PostgreSQL binaries are on the test class path twice (zonky's own jar, and inside the shaded
      * server-jdbc jar once it is packaged): take the first, as the server itself would.
      */
-    private static InputStream firstBinaryOnTheClassPath(String system, String hardware) throws IOException {
+    static InputStream firstBinaryOnTheClassPath(String system, String hardware) throws IOException {
         String name = "postgres-" + system.toLowerCase(java.util.Locale.ROOT) + "-" + hardware + ".txz";
         URL url = Databases.class.getClassLoader().getResource(name);
         if (url == null) {

@@ -126,8 +126,26 @@ public final class PgBouncer implements AutoCloseable {
      * server connections) and returns when its port is closed.
      */
     public void stop() {
+        end(false);
+    }
+
+    /**
+     * Kills the daemon without warning (SIGKILL, {@code kill -9}: no shutdown at all, every client and
+     * server connection cut) and returns when its port is closed. {@link #start()} brings it back on the
+     * same port (it removes the stale pid file itself).
+     */
+    public void kill() {
+        end(true);
+    }
+
+    /** SIGKILL ({@code kill}) or SIGTERM, falling back to SIGKILL; returns when the port is closed. */
+    private void end(boolean kill) {
         pid().flatMap(ProcessHandle::of).ifPresent(process -> {
-            process.destroy();
+            if (kill) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
             try {
                 process.onExit().get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -135,7 +153,7 @@ public final class PgBouncer implements AutoCloseable {
             }
         });
         if (!Poll.until(READY_TIMEOUT, () -> !accepts())) {
-            fail("pgbouncer on port " + port + " did not stop");
+            fail("pgbouncer on port " + port + " did not stop" + (kill ? " after kill -9" : ""));
         }
     }
 

@@ -78,13 +78,35 @@ final class LibertyServer implements AutoCloseable {
      * this way share the database, so they are one cluster; each has its own directory, logs and port.
      */
     static LibertyServer behind(PgBouncer bouncer, int instance, Map<String, String> environment) {
+        return behind(bouncer, instance, environment, Databases.direct());
+    }
+
+    /** As {@link #behind(PgBouncer, int, Map)}, for a bouncer in front of {@code database} rather than {@link Databases}'. */
+    static LibertyServer behind(PgBouncer bouncer, int instance, Map<String, String> environment,
+            javax.sql.DataSource database) {
         Map<String, String> all = new java.util.HashMap<>(environment);
         all.put("PARLEY_DB_URL", bouncer.jdbcUrl());
         all.put("PARLEY_DB_USER", "postgres");
         LibertyServer server = instance(instance, all);
-        Databases.execute(
-                "update users set token_balance = 1000000 where id = '" + server.userId() + "'");
+        try (var c = database.getConnection(); var s = c.createStatement()) {
+            s.executeUpdate("update users set token_balance = 1000000 where id = '" + server.userId() + "'");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
         return server;
+    }
+
+    /**
+     * The directory of instance {@code instance}'s server (for 2, 3, ... it exists once started), e.g. to
+     * put a test's own configuration drop-in there before the start.
+     */
+    static Path serverDirectory(int instance) {
+        return WLP.resolve("usr/servers/" + (instance == 1 ? FIRST : FIRST + "-" + instance));
+    }
+
+    /** This server's logs directory (messages.log and, once it rolled over, messages_*.log). */
+    Path logsDirectory() {
+        return WLP.resolve("usr/servers/" + name + "/logs");
     }
 
     /** Starts the first instance with {@code environment} added and returns when /api/personas answers 200. */
