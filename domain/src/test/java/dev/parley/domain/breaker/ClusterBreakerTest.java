@@ -240,6 +240,25 @@ class ClusterBreakerTest {
     }
 
     @Test
+    void anOpeningStillOnItsWayIsNotUndoneByTheOlderRowASynchronisationReads() {
+        open(first);
+        synchronizeBoth();
+        advance(OPEN);
+        assertThat(first.tryAcquirePermission(CHAT).probe()).isTrue();
+        store.holdWrites();
+        first.onFailure(CHAT, ErrorCode.AI_PROVIDER_TIMEOUT); // the probe failed: re-opened, not written yet
+
+        first.synchronize(); // reads the old, elapsed opening
+        assertThat(first.tryAcquirePermission(CHAT).retryAfter()).isEqualTo(OPEN);
+
+        store.releaseWrites();
+        advance(Duration.ofMillis(200));
+        second.synchronize();
+        assertThat(second.tryAcquirePermission(CHAT).retryAfter()).isEqualTo(OPEN.minusMillis(200));
+        assertThat(first.tryAcquirePermission(CHAT).retryAfter()).isEqualTo(OPEN.minusMillis(200));
+    }
+
+    @Test
     void twoInstancesOpeningTheSameChatShareOneOpening() {
         open(first);
         advance(Duration.ofSeconds(3));

@@ -32,6 +32,8 @@ public final class InMemorySharedBreakers implements SharedBreakers {
     private final AtomicInteger calls = new AtomicInteger();
     private long nextGeneration = 1;
     private volatile boolean down;
+    private final List<Runnable> heldWrites = new ArrayList<>();
+    private boolean holdWrites;
 
     public InMemorySharedBreakers(InstantSource databaseTime, Duration lease) {
         this.databaseTime = databaseTime;
@@ -40,6 +42,22 @@ public final class InMemorySharedBreakers implements SharedBreakers {
 
     public void down(boolean unreachable) {
         down = unreachable;
+    }
+
+    /** Openings are answered later, by {@link #releaseWrites()}, as writes still on their way would be. */
+    public synchronized void holdWrites() {
+        holdWrites = true;
+    }
+
+    /** Makes the held openings now, in order, and answers them. */
+    public void releaseWrites() {
+        List<Runnable> held;
+        synchronized (this) {
+            holdWrites = false;
+            held = List.copyOf(heldWrites);
+            heldWrites.clear();
+        }
+        held.forEach(Runnable::run);
     }
 
     /** Calls that reached the store (failed ones included). */
@@ -53,6 +71,21 @@ public final class InMemorySharedBreakers implements SharedBreakers {
 
     @Override
     public synchronized CompletionStage<SharedOpen> publishOpen(ChatId chat, Duration openFor) {
+        if (holdWrites) {
+            CompletableFuture<SharedOpen> later = new CompletableFuture<>();
+            heldWrites.add(() -> write(chat, openFor).whenComplete((row, e) -> {
+                if (e == null) {
+                    later.complete(row);
+                } else {
+                    later.completeExceptionally(e);
+                }
+            }));
+            return later;
+        }
+        return write(chat, openFor);
+    }
+
+    private synchronized CompletionStage<SharedOpen> write(ChatId chat, Duration openFor) {
         if (unreachable()) {
             return CompletableFuture.failedFuture(new IllegalStateException("database unreachable"));
         }
