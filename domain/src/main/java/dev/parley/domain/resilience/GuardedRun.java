@@ -193,8 +193,7 @@ final class GuardedRun<T> {
     }
 
     private void fail(ErrorCode code, Duration retryAfter, Throwable cause, StopReason reason) {
-        result.completeExceptionally(new GuardedExecutionException(code, retryAfter, cause,
-                meta(clock.instant()), reason));
+        result.completeExceptionally(new GuardedExecutionException(code, retryAfter, cause, meta(clock.instant()), reason));
     }
 
     private RetryMeta meta(Instant now) {
