@@ -152,16 +152,17 @@ public final class SendMessageService implements SendMessageUseCase {
             throw inProgress(generate.turn().userMessage()); // another retry claimed it first
         }
         // the permit is given back when the turn ends, however it ends; the stage returned completes after that
-        return generate(command, opened.chat(), opened.persona(), generate.turn())
+        return generate(command, opened.chat(), opened.persona(), generate.turn(), opened.history())
                 .whenComplete((turn, error) -> permit.release());
     }
 
     /**
      * Inside the opening transaction: the caller's chat and its persona, the balance and the caller's
      * limits ({@link #admitGeneration}, whose permit goes to {@code taken}), then the message's
-     * admission. When the balance or a limit refuses, a request whose key names a stored turn (a
-     * replay, a turn in progress, a reused key) is answered from it anyway: it stores and generates
-     * nothing, so neither applies to it.
+     * admission and, for a turn to generate, the history the provider hears (read here rather than in
+     * a transaction of its own: one transaction fewer per turn). When the balance or a limit refuses, a
+     * request whose key names a stored turn (a replay, a turn in progress, a reused key) is answered
+     * from it anyway: it stores and generates nothing, so neither applies to it.
      */
     private Opened open(SendMessageCommand command, Message sent, Instant now, Permit[] taken) {
         Chat owned = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
@@ -176,9 +177,12 @@ public final class SendMessageService implements SendMessageUseCase {
             Admission repeat = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
                     .filter(decided -> !(decided instanceof Admission.Generate))
                     .orElseThrow(() -> refusal(command, refused));
-            return new Opened(owned, found, repeat);
+            return new Opened(owned, found, repeat, List.of());
         }
-        return new Opened(owned, found, admit(command, sent, now));
+        Admission admission = admit(command, sent, now);
+        List<Message> history = admission instanceof Admission.Generate generate
+                ? history(generate.turn().userMessage()) : List.of();
+        return new Opened(owned, found, admission, history);
     }
 
     /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
@@ -260,8 +264,11 @@ public final class SendMessageService implements SendMessageUseCase {
         return applied;
     }
 
-    /** What the opening transaction found: the caller's chat, its persona and the message's admission. */
-    private record Opened(Chat chat, Persona persona, Admission admission) {
+    /**
+     * What the opening transaction found: the caller's chat, its persona, the message's admission and,
+     * for a turn to generate, the history to send (else empty).
+     */
+    private record Opened(Chat chat, Persona persona, Admission admission, List<Message> history) {
     }
 
     private static Optional<MessageId> storedMessage(Admission admission) {
@@ -295,7 +302,8 @@ public final class SendMessageService implements SendMessageUseCase {
     }
 
     /** Moderation, then generation under the breaker and retry policy; ends the turn. */
-    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Chat chat, Persona persona, Turn turn) {
+    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Chat chat, Persona persona, Turn turn,
+            List<Message> history) {
         Message userMessage = turn.userMessage();
         boolean started = false;
         ports.telemetry().started(command.requestId(), chat.id());
@@ -305,7 +313,7 @@ public final class SendMessageService implements SendMessageUseCase {
                 throw new ParleyException(ErrorCode.MODERATION_BLOCKED,
                         "blocked by moderation: " + verdict.category().orElse("unspecified"));
             }
-            GenerationRequest request = new GenerationRequest(chat.id(), persona, history(userMessage), userMessage,
+            GenerationRequest request = new GenerationRequest(chat.id(), persona, history, userMessage,
                     Optional.of(command.requestId()));
             outcomes.events().generationStarted(chat.id(), command.requestId());
             started = true;
