@@ -6,9 +6,9 @@ import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.error.ValidationException;
 import dev.parley.domain.retry.RetryMeta;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +18,8 @@ import java.util.Map;
  * its HTTP status (docs/architecture.md#error-catalogue).
  */
 public final class DomainProblems {
+    /** Looked up once: {@code Json.createX} looks the provider up on every call (a service-loader scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private static final Map<ErrorCode, Integer> STATUS = new EnumMap<>(ErrorCode.class);
 
     static {
@@ -73,9 +75,9 @@ public final class DomainProblems {
     }
 
     private static JsonObject json(RetryMeta meta) {
-        JsonArrayBuilder backoff = Json.createArrayBuilder();
+        JsonArrayBuilder backoff = JSON.createArrayBuilder();
         meta.backoffMs().forEach(backoff::add);
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("attempts", meta.attempts())
                 .add("retries", meta.retries())
                 .add("backoffMs", backoff)
