@@ -3,10 +3,10 @@ package dev.parley.telemetry;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.telemetry.TelemetryEvent;
 import dev.parley.domain.telemetry.TelemetryEvents;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -39,6 +39,8 @@ import java.util.logging.Logger;
  * <p>Thread-safe.
  */
 public final class JsonLogTelemetry implements TelemetryEvents {
+    /** Looked up once: {@code Json.createX} looks the provider up on every call (a service-loader scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
     /** The logger every event is written to. */
     public static final String LOGGER_NAME = "parley.telemetry";
     private static final Logger LOG = Logger.getLogger(LOGGER_NAME);
@@ -116,12 +118,12 @@ public final class JsonLogTelemetry implements TelemetryEvents {
 
     /** The event as one line of JSON. */
     String json(TelemetryEvent event) {
-        return fields(Json.createObjectBuilder(), event).build().toString();
+        return fields(JSON.createObjectBuilder(), event).build().toString();
     }
 
     /** The event as a Liberty JSON log record of its own ({@link Format#JSON}). */
     String record(TelemetryEvent event, Level level) {
-        JsonObjectBuilder record = Json.createObjectBuilder()
+        JsonObjectBuilder record = JSON.createObjectBuilder()
                 .add("type", JSON_RECORD_TYPE)
                 .add("loglevel", level == Level.WARNING ? "WARNING" : "INFO")
                 .add("module", LOGGER_NAME);
@@ -148,28 +150,28 @@ public final class JsonLogTelemetry implements TelemetryEvents {
             return b ? JsonValue.TRUE : JsonValue.FALSE;
         }
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            return Json.createValue(((Number) value).longValue());
+            return JSON.createValue(((Number) value).longValue());
         }
         if (value instanceof BigInteger big) {
-            return Json.createValue(big);
+            return JSON.createValue(big);
         }
         if (value instanceof BigDecimal big) {
-            return Json.createValue(big);
+            return JSON.createValue(big);
         }
         if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
-            return Json.createValue(n.doubleValue());
+            return JSON.createValue(n.doubleValue());
         }
         if (value instanceof ChatId chat) {
-            return Json.createValue(chatHash(chat));
+            return JSON.createValue(chatHash(chat));
         }
         if (value instanceof Enum<?> e) {
-            return Json.createValue(e.name());
+            return JSON.createValue(e.name());
         }
         if (value instanceof List<?> list) {
-            JsonArrayBuilder array = Json.createArrayBuilder();
+            JsonArrayBuilder array = JSON.createArrayBuilder();
             list.forEach(element -> array.add(value(element)));
             return array.build();
         }
-        return Json.createValue(value.toString());
+        return JSON.createValue(value.toString());
     }
 }

@@ -23,12 +23,16 @@ public class BreakerRefusalSimulation extends Simulation {
 
     private final ScenarioBuilder refusals = scenario("breaker refusals")
             .exec(Parley.signedInWithChat("breaker"))
-            .exec(session -> session.set("problemCode", "").set("turn", 0))
-            // at most 10 failing sends: one with all its retries and one attempt more opens it (threshold 5)
-            .asLongAs(session -> !"CIRCUIT_OPEN".equals(session.getString("problemCode")) && session.getInt("turn") < 10)
+            .exec(session -> session.set("problemCode", "").set("opening", 0))
+            // at most 10 failing sends: one with all its retries and one attempt more opens it (threshold 5).
+            // The loop's own counter is "turn" (the message text uses it); a counter set by hand under that
+            // name would make the next loop, which counts with "turn" too, think it had already begun
+            // (Gatling: "key not found: timestamp.turn", and no refused send at all)
+            .asLongAs(session -> !"CIRCUIT_OPEN".equals(session.getString("problemCode"))
+                    && session.getInt("opening") < 10, "turn")
             .on(exec(Parley.send("open the breaker").header(FAULT, "unavailable")
                     .check(status().is(503), Parley.problemCode()))
-                    .exec(session -> session.set("turn", session.getInt("turn") + 1)))
+                    .exec(session -> session.set("opening", session.getInt("opening") + 1)))
             .exitHereIfFailed()
             .during(duration, "turn").on(
                     Parley.send("refused send").header(FAULT, "unavailable")

@@ -5,7 +5,6 @@ import dev.parley.domain.common.Failures;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -13,6 +12,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.ConnectException;
@@ -41,6 +41,8 @@ import java.util.OptionalLong;
  * </ul>
  */
 final class ChatCompletionsResponses {
+    /** Looked up once: {@code Json.createX} looks the provider up on every call (a service-loader scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private ChatCompletionsResponses() {
     }
 
@@ -141,7 +143,7 @@ final class ChatCompletionsResponses {
         if (body == null || body.isBlank()) {
             return Optional.empty();
         }
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(body))) {
             JsonValue value = reader.readValue();
             return value instanceof JsonObject object ? Optional.of(object) : Optional.empty();
         } catch (JsonException | IllegalStateException e) {

@@ -3,9 +3,9 @@ package dev.parley.ai.openai;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageRole;
 import dev.parley.domain.generation.GenerationRequest;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,16 +19,18 @@ import java.util.List;
  * messages are dropped first, and the message being answered is always sent, whatever its length.
  */
 final class ChatPrompt {
+    /** Looked up once: {@code Json.createX} looks the provider up on every call (a service-loader scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private ChatPrompt() {
     }
 
     static JsonObject body(String model, GenerationRequest request, int maxHistoryChars, int maxTokens) {
-        JsonArrayBuilder messages = Json.createArrayBuilder()
-                .add(Json.createObjectBuilder().add("role", "system").add("content", request.persona().systemPrompt()));
+        JsonArrayBuilder messages = JSON.createArrayBuilder()
+                .add(JSON.createObjectBuilder().add("role", "system").add("content", request.persona().systemPrompt()));
         for (Message message : window(request, maxHistoryChars)) {
-            messages.add(Json.createObjectBuilder().add("role", role(message.role())).add("content", message.content()));
+            messages.add(JSON.createObjectBuilder().add("role", role(message.role())).add("content", message.content()));
         }
-        return Json.createObjectBuilder().add("model", model).add("max_tokens", maxTokens).add("messages", messages)
+        return JSON.createObjectBuilder().add("model", model).add("max_tokens", maxTokens).add("messages", messages)
                 .build();
     }
 

@@ -45,9 +45,19 @@ public class ConversationsJpaAdapter implements Conversations {
         em.flush();
     }
 
+    /**
+     * The chat, read in one round trip together with its persona and its owner: a turn asks for all
+     * three in the same transaction ({@code Personas.find}, {@code TokenWallet.balance}), and they then
+     * come from the persistence context instead of two more queries.
+     */
     @Override
     public Optional<Chat> find(ChatId id) {
-        return Optional.ofNullable(em.find(ChatJpaEntity.class, id.value())).map(ChatJpaEntity::toDomain);
+        return em.createQuery("select c, p, u from ChatJpaEntity c, PersonaJpaEntity p, UserJpaEntity u"
+                        + " where c.id = :id and p.id = c.personaId and u.id = c.userId", Object[].class)
+                .setParameter("id", id.value())
+                .getResultStream()
+                .findFirst()
+                .map(row -> ((ChatJpaEntity) row[0]).toDomain());
     }
 
     @Override
@@ -101,19 +111,44 @@ public class ConversationsJpaAdapter implements Conversations {
         return List.copyOf(newestFirst);
     }
 
+    /**
+     * Inserts a message and moves its chat's last activity forward to the message's time (never
+     * backwards), in one statement. {@link #TOUCH_CHAT} follows the insert of {@code inserted}.
+     */
+    static final String INSERT_MESSAGE = "with inserted as (insert into messages (id, chat_id, role, content, status,"
+            + " idempotency_key, reply_to, error_code, created_at, updated_at)"
+            + " values (:id, :chat, :role, :content, :status, cast(:key as varchar), cast(:replyTo as uuid),"
+            + " cast(:errorCode as varchar), :at, :at)";
+
+    /** The idempotent variant: nothing is inserted (or touched) if the chat already has the key. */
+    static final String INSERT_MESSAGE_IF_KEY_UNUSED = INSERT_MESSAGE
+            + " on conflict (chat_id, idempotency_key) where idempotency_key is not null do nothing";
+
+    /** Ends both: touches the chat of what was inserted and answers how many rows were inserted (0 or 1). */
+    static final String TOUCH_CHAT = " returning chat_id, created_at),"
+            + " touched as (update chats c set last_activity_at = i.created_at from inserted i"
+            + " where c.id = i.chat_id and c.last_activity_at < i.created_at)"
+            + " select count(*) from inserted";
+
     @Override
     public void append(Message message) {
-        em.persist(MessageJpaEntity.from(message));
-        touchChat(message);
-        em.flush();
+        insert(INSERT_MESSAGE, message);
     }
 
-    /** Moves the chat's last activity forward to the message's time (never backwards). */
-    private void touchChat(Message message) {
-        em.createQuery("update ChatJpaEntity c set c.lastActivityAt = :at where c.id = :id and c.lastActivityAt < :at")
-                .setParameter("at", message.createdAt())
-                .setParameter("id", message.chatId().value())
-                .executeUpdate();
+    /** Inserts the message with {@code sql}, touching its chat if it was inserted: true if it was. */
+    private boolean insert(String sql, Message m) {
+        Number inserted = (Number) em.createNativeQuery(sql + TOUCH_CHAT)
+                .setParameter("id", m.id().value())
+                .setParameter("chat", m.chatId().value())
+                .setParameter("role", m.role().name())
+                .setParameter("content", m.content())
+                .setParameter("status", m.status().name())
+                .setParameter("key", m.idempotencyKey().orElse(null))
+                .setParameter("replyTo", m.replyTo().map(MessageId::value).orElse(null))
+                .setParameter("errorCode", m.errorCode().map(Enum::name).orElse(null))
+                .setParameter("at", micros(m.createdAt()))
+                .getSingleResult();
+        return inserted.intValue() == 1;
     }
 
     @Override
@@ -123,20 +158,7 @@ public class ConversationsJpaAdapter implements Conversations {
         }
         // ON CONFLICT against the partial unique index (chat_id, idempotency_key): a concurrent first
         // send with the same key inserts nothing here instead of aborting the transaction
-        int inserted = em.createNativeQuery("insert into messages (id, chat_id, role, content, status,"
-                        + " idempotency_key, created_at, updated_at) values (?1, ?2, 'USER', ?3, ?4, ?5, ?6, ?6)"
-                        + " on conflict (chat_id, idempotency_key) where idempotency_key is not null do nothing")
-                .setParameter(1, userMessage.id().value())
-                .setParameter(2, userMessage.chatId().value())
-                .setParameter(3, userMessage.content())
-                .setParameter(4, userMessage.status().name())
-                .setParameter(5, userMessage.idempotencyKey().get())
-                .setParameter(6, micros(userMessage.createdAt()))
-                .executeUpdate();
-        if (inserted == 1) {
-            touchChat(userMessage);
-        }
-        return inserted == 1;
+        return insert(INSERT_MESSAGE_IF_KEY_UNUSED, userMessage);
     }
 
     @Override

@@ -59,21 +59,6 @@ class MessageJpaEntity {
     protected MessageJpaEntity() {
     }
 
-    static MessageJpaEntity from(Message m) {
-        MessageJpaEntity e = new MessageJpaEntity();
-        e.id = m.id().value();
-        e.chatId = m.chatId().value();
-        e.role = m.role();
-        e.content = m.content();
-        e.status = m.status();
-        e.idempotencyKey = m.idempotencyKey().orElse(null);
-        e.replyTo = m.replyTo().map(MessageId::value).orElse(null);
-        e.errorCode = m.errorCode().orElse(null);
-        e.createdAt = ConversationsJpaAdapter.micros(m.createdAt());
-        e.updatedAt = e.createdAt;
-        return e;
-    }
-
     Message toDomain() {
         return new Message(new MessageId(id), new ChatId(chatId), role, content, status,
                 Optional.ofNullable(idempotencyKey), Optional.ofNullable(replyTo).map(MessageId::new),

@@ -8,9 +8,9 @@ import dev.parley.domain.error.ValidationException;
 import dev.parley.domain.resilience.GuardedExecutionException;
 import dev.parley.domain.retry.RetryMeta;
 import dev.parley.domain.retry.StopReason;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +21,8 @@ import java.util.Optional;
  * its HTTP status (docs/architecture.md#error-catalogue).
  */
 public final class DomainProblems {
+    /** Looked up once: {@code Json.createX} looks the provider up on every call (a service-loader scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private static final Map<ErrorCode, Integer> STATUS = new EnumMap<>(ErrorCode.class);
 
     static {
@@ -76,9 +78,9 @@ public final class DomainProblems {
     }
 
     private static JsonObject json(RetryMeta meta, Optional<StopReason> stopReason) {
-        JsonArrayBuilder backoff = Json.createArrayBuilder();
+        JsonArrayBuilder backoff = JSON.createArrayBuilder();
         meta.backoffMs().forEach(backoff::add);
-        var json = Json.createObjectBuilder()
+        var json = JSON.createObjectBuilder()
                 .add("attempts", meta.attempts())
                 .add("retries", meta.retries())
                 .add("backoffMs", backoff)

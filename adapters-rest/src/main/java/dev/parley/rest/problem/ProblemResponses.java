@@ -1,7 +1,7 @@
 package dev.parley.rest.problem;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
@@ -15,6 +15,8 @@ import java.util.UUID;
  * 429 and 503 always carry {@code Retry-After} (1 s when the cause gave no better hint).
  */
 public final class ProblemResponses {
+    /** Looked up once: {@code Json.createX} looks the provider up on every call (a service-loader scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
     public static final String PROBLEM_JSON = "application/problem+json";
     private static final String TYPE_PREFIX = "urn:parley:problem:";
 
@@ -26,7 +28,7 @@ public final class ProblemResponses {
         if (retryAfter < 0 && (problem.status() == 429 || problem.status() == 503)) {
             retryAfter = 1;
         }
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("type", TYPE_PREFIX + problem.code().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .add("title", ProblemMessages.title(problem.code()))
                 .add("status", problem.status())

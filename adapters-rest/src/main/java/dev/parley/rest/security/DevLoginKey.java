@@ -1,7 +1,7 @@
 package dev.parley.rest.security;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -20,6 +20,8 @@ import java.util.HexFormat;
  * signs with its private half. One per application class loader: each deployed copy of the WAR has its own.
  */
 final class DevLoginKey {
+    /** Looked up once: {@code Json.createX} looks the provider up on every call (a service-loader scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final KeyPair keys;
@@ -58,7 +60,7 @@ final class DevLoginKey {
     /** The public key as a JSON Web Key (RFC 7517) with its {@code kid}, for RS256 signatures. */
     JsonObject publicJwk() {
         RSAPublicKey key = (RSAPublicKey) keys.getPublic();
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("kty", "RSA")
                 .add("use", "sig")
                 .add("alg", "RS256")
@@ -70,7 +72,7 @@ final class DevLoginKey {
 
     /** A compact JWS (RS256) of {@code claims}, with this key's {@code kid} in the header. */
     String sign(JsonObject claims) {
-        JsonObject header = Json.createObjectBuilder().add("alg", "RS256").add("typ", "JWT").add("kid", keyId).build();
+        JsonObject header = JSON.createObjectBuilder().add("alg", "RS256").add("typ", "JWT").add("kid", keyId).build();
         String signingInput = encode(header.toString()) + "." + encode(claims.toString());
         try {
             Signature rsa = Signature.getInstance("SHA256withRSA");

@@ -2,7 +2,7 @@ package dev.parley.rest.security;
 
 import dev.parley.domain.error.ValidationException;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.NotFoundException;
@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 @Path("auth/dev-login")
 @RequestScoped
 public class DevLoginResource {
+    /** Looked up once: {@code Json.createX} looks the provider up on every call (a service-loader scan). */
+    private static final JsonProvider JSON = JsonProvider.provider();
     public static final int MAX_USERNAME = 64;
     /** Lifetime of a development token. */
     public static final long EXPIRES_IN_SECONDS = 3600;
@@ -60,13 +62,13 @@ public class DevLoginResource {
             throw new ValidationException("username", ValidationException.Reason.MALFORMED);
         }
         long now = clock.instant().getEpochSecond();
-        String token = DevLoginKey.instance().sign(Json.createObjectBuilder()
+        String token = DevLoginKey.instance().sign(JSON.createObjectBuilder()
                 .add("iss", settings.devIssuer())
                 .add("sub", "dev:" + username)
                 .add("upn", username)
                 .add("preferred_username", username)
                 .add("name", username)
-                .add("groups", Json.createArrayBuilder().add("user"))
+                .add("groups", JSON.createArrayBuilder().add("user"))
                 .add("iat", now)
                 .add("exp", now + EXPIRES_IN_SECONDS)
                 .add("jti", UUID.randomUUID().toString())

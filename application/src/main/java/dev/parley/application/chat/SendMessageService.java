@@ -150,7 +150,7 @@ public final class SendMessageService implements SendMessageUseCase {
         // its message is stored, or its failed turn claimed, by the opening transaction
         onStored.accept(generate.turn().userMessage().id());
         // the permit is given back when the turn ends, however it ends; the stage returned completes after that
-        return generate(command, opened.chat(), opened.persona(), generate.turn())
+        return generate(command, opened.chat(), opened.persona(), generate.turn(), opened.history())
                 .whenComplete((turn, error) -> permit.release());
     }
 
@@ -158,9 +158,11 @@ public final class SendMessageService implements SendMessageUseCase {
      * Inside the opening transaction: the caller's chat and its persona, the balance and the caller's
      * limits ({@link #admitGeneration}, whose permit goes to {@code taken}), then the message's
      * admission; a failed turn to generate again is claimed here too, so that a limit counting from
-     * the store sees it generating once this transaction commits. When the balance or a limit
-     * refuses, a request whose key names a stored turn (a replay, a turn in progress, a reused key) is
-     * answered from it anyway: it stores and generates nothing, so neither applies to it.
+     * the store sees it generating once this transaction commits; and, for a turn to generate, the
+     * history the provider hears (read here rather than in a transaction of its own: one transaction
+     * fewer per turn). When the balance or a limit refuses, a request whose key names a stored turn (a
+     * replay, a turn in progress, a reused key) is answered from it anyway: it stores and generates
+     * nothing, so neither applies to it.
      */
     private Opened open(SendMessageCommand command, Message sent, Instant now, Permit[] taken) {
         Chat owned = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
@@ -175,17 +177,18 @@ public final class SendMessageService implements SendMessageUseCase {
             Admission repeat = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
                     .filter(decided -> !(decided instanceof Admission.Generate))
                     .orElseThrow(() -> refusal(command, refused));
-            return new Opened(owned, found, repeat);
+            return new Opened(owned, found, repeat, List.of());
         }
         Admission admission = admit(command, sent, now);
         if (admission instanceof Admission.Generate generate) {
             if (generate.claim().isPresent() && !ports.conversations().apply(generate.claim().get())) {
                 // another retry claimed it first: nothing was stored, the permit is given back
-                return new Opened(owned, found, new Admission.InProgress(generate.turn().userMessage()));
+                return new Opened(owned, found, new Admission.InProgress(generate.turn().userMessage()), List.of());
             }
             taken[0].stored(); // counted in this transaction, where the limits were asked
+            return new Opened(owned, found, admission, history(generate.turn().userMessage()));
         }
-        return new Opened(owned, found, admission);
+        return new Opened(owned, found, admission, List.of());
     }
 
     /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
@@ -252,8 +255,11 @@ public final class SendMessageService implements SendMessageUseCase {
         return decide(Optional.of(stored), sent, now);
     }
 
-    /** What the opening transaction found: the caller's chat, its persona and the message's admission. */
-    private record Opened(Chat chat, Persona persona, Admission admission) {
+    /**
+     * What the opening transaction found: the caller's chat, its persona, the message's admission and,
+     * for a turn to generate, the history to send (else empty).
+     */
+    private record Opened(Chat chat, Persona persona, Admission admission, List<Message> history) {
     }
 
     private static Optional<MessageId> storedMessage(Admission admission) {
@@ -287,7 +293,8 @@ public final class SendMessageService implements SendMessageUseCase {
     }
 
     /** Moderation, then generation under the breaker and retry policy; ends the turn. */
-    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Chat chat, Persona persona, Turn turn) {
+    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Chat chat, Persona persona, Turn turn,
+            List<Message> history) {
         Message userMessage = turn.userMessage();
         boolean started = false;
         ports.telemetry().started(command.requestId(), chat.id());
@@ -297,7 +304,7 @@ public final class SendMessageService implements SendMessageUseCase {
                 throw new ParleyException(ErrorCode.MODERATION_BLOCKED,
                         "blocked by moderation: " + verdict.category().orElse("unspecified"));
             }
-            GenerationRequest request = new GenerationRequest(chat.id(), persona, history(userMessage), userMessage,
+            GenerationRequest request = new GenerationRequest(chat.id(), persona, history, userMessage,
                     Optional.of(command.requestId()));
             outcomes.events().generationStarted(chat.id(), command.requestId());
             started = true;
