@@ -52,17 +52,19 @@ final class TurnOutcomes {
             ChatTurn done = ports.unitOfWork().inTransaction(() -> {
                 Message answer = Message.assistantReply(new MessageId(ids.next()), turn.userMessage(),
                         reply.content(), TurnTime.now(clock));
+                // the charge first: it locks the user's row, and every transaction that also locks one of
+                // the user's chats (storing a message touches it) takes the user's row first — the send's
+                // opening transaction locks it for the limits — so two turns of one chat cannot deadlock;
+                // the ledger's reference to the reply is checked at commit (migration V9)
+                long balance = ports.wallet().charge(command.caller(), answer.id(), costPerReply);
                 ports.conversations().append(answer);
                 TurnTransition completion = turn.complete(answer);
                 if (!ports.conversations().apply(completion)) {
                     // the turn is no longer held by this request (a retry took it over, or a sweep
-                    // expired it): its reply rolls back, and nothing is charged
+                    // expired it): its reply and its charge roll back
                     throw new ParleyException(ErrorCode.REQUEST_IN_PROGRESS, "another request decided the turn",
                             IN_PROGRESS_RETRY_AFTER);
                 }
-                // the charge last: it locks the user's row, which the user's other chats need too,
-                // so it is held only for the charge and the commit
-                long balance = ports.wallet().charge(command.caller(), answer.id(), costPerReply);
                 // the watchers' events in the same transaction (an outbox commits or rolls back with the turn)
                 events.turnCompleted(completion.result().userMessage(), answer, command.requestId());
                 return new ChatTurn(completion.result().userMessage(), answer, costPerReply, balance, meta, false);
