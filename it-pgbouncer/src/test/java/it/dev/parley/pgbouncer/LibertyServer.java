@@ -153,21 +153,28 @@ final class LibertyServer implements AutoCloseable {
                     old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
-            try (var tree = Files.walk(from)) {
-                for (Path p : (Iterable<Path>) tree::iterator) {
-                    Path relative = from.relativize(p);
+            // the first instance may be running: its logs and workarea change under the walk, so they are
+            // not even entered (a walk that stats them fails now and then with NoSuchFileException)
+            Files.walkFileTree(from, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                        java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                    Path relative = from.relativize(dir);
                     String top = relative.getNameCount() == 0 ? "" : relative.getName(0).toString();
                     if (top.equals("logs") || top.equals("workarea")) {
-                        continue;
+                        return java.nio.file.FileVisitResult.SKIP_SUBTREE;
                     }
-                    Path target = to.resolve(relative.toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(p, target);
-                    }
+                    Files.createDirectories(to.resolve(relative.toString()));
+                    return java.nio.file.FileVisitResult.CONTINUE;
                 }
-            }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file,
+                        java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                    Files.copy(file, to.resolve(from.relativize(file).toString()));
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
