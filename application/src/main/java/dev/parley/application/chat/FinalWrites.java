@@ -3,6 +3,7 @@ package dev.parley.application.chat;
 import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Turn;
 import dev.parley.domain.chat.TurnTransition;
+import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.resilience.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,9 @@ import java.util.Objects;
  * and the write is retried in the background, on the scheduler (no thread waits), with a doubling
  * wait from {@link #FIRST_WAIT} up to {@link #LONGEST_WAIT}, until it lands, is refused (the turn
  * moved on: taken over, or completed after all), or the turn is older than the stale age (the sweep
- * resolves it then). Thread-safe.
+ * resolves it then). The transition, the watchers' event of the changed user message and whatever
+ * else the request writes as it ends (the end of its generation) go in one transaction, each try.
+ * Thread-safe.
  */
 final class FinalWrites {
     static final Duration FIRST_WAIT = Duration.ofMillis(250);
@@ -25,15 +28,17 @@ final class FinalWrites {
     enum Outcome { APPLIED, REFUSED, RETRYING }
 
     private final Conversations conversations;
+    private final UnitOfWork unitOfWork;
     private final Scheduler scheduler;
     private final Clock clock;
     private final AbandonedTurns abandoned;
     private final TurnEvents events;
     private final Duration staleAfter;
 
-    FinalWrites(Conversations conversations, Scheduler scheduler, Clock clock, AbandonedTurns abandoned,
-            TurnEvents events, Duration staleAfter) {
+    FinalWrites(Conversations conversations, UnitOfWork unitOfWork, Scheduler scheduler, Clock clock,
+            AbandonedTurns abandoned, TurnEvents events, Duration staleAfter) {
         this.conversations = Objects.requireNonNull(conversations, "conversations");
+        this.unitOfWork = Objects.requireNonNull(unitOfWork, "unitOfWork");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.abandoned = Objects.requireNonNull(abandoned, "abandoned");
@@ -47,36 +52,41 @@ final class FinalWrites {
      * message once it lands.
      *
      * @param failure collects the exception of the first try, if any
+     * @param alsoWritten runs in the same transaction after the transition, whether it applied or not
+     *                    (again in each try, as a failed try rolled it back)
      */
-    Outcome land(Turn held, TurnTransition last, Throwable failure) {
+    Outcome land(Turn held, TurnTransition last, Throwable failure, Runnable alsoWritten) {
         try {
-            return landed(last) ? Outcome.APPLIED : Outcome.REFUSED;
+            return landed(last, alsoWritten) ? Outcome.APPLIED : Outcome.REFUSED;
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
             abandoned.abandon(held);
-            retryLater(held, last, FIRST_WAIT);
+            retryLater(held, last, alsoWritten, FIRST_WAIT);
             return Outcome.RETRYING;
         }
     }
 
-    private boolean landed(TurnTransition last) {
-        boolean applied = conversations.apply(last);
-        if (applied) {
-            events.messageChanged(last.result().userMessage());
-        }
-        return applied;
+    private boolean landed(TurnTransition last, Runnable alsoWritten) {
+        return unitOfWork.inTransaction(() -> {
+            boolean applied = conversations.apply(last);
+            if (applied) {
+                events.messageChanged(last.result().userMessage());
+            }
+            alsoWritten.run();
+            return applied;
+        });
     }
 
-    private void retryLater(Turn held, TurnTransition last, Duration wait) {
+    private void retryLater(Turn held, TurnTransition last, Runnable alsoWritten, Duration wait) {
         scheduler.schedule(wait, () -> {
             Instant giveUpAt = held.updatedAt().plus(staleAfter);
             try {
-                landed(last);
+                landed(last, alsoWritten);
                 abandoned.forget(held);
             } catch (RuntimeException stillAway) {
                 if (clock.instant().isBefore(giveUpAt)) {
                     Duration doubled = wait.multipliedBy(2);
-                    retryLater(held, last, doubled.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : doubled);
+                    retryLater(held, last, alsoWritten, doubled.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : doubled);
                 } else {
                     abandoned.forget(held); // stale now: the sweep resolves it
                 }

@@ -15,6 +15,7 @@ import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.domain.moderation.Moderation;
+import dev.parley.domain.moderation.ModerationVerdict;
 import dev.parley.domain.persona.Persona;
 import dev.parley.domain.persona.Personas;
 import dev.parley.domain.resilience.GuardedExecutionException;
@@ -49,18 +50,21 @@ import java.util.function.Consumer;
  *       turns out to repeat a stored turn withdraws it (it does not count).</li>
  *   <li>The user message is stored (or the failed one claimed) before anything else can fail, in the
  *       transaction that asked the limits, which then count it ({@link UserQuotas.Permit#stored()}).</li>
- *   <li>Moderation, then generation under the chat's breaker and the retry policy
- *       ({@link GuardedExecutor}: waits never block a thread).</li>
+ *   <li>Moderation (decided in the opening transaction), then generation under the chat's breaker and
+ *       the retry policy ({@link GuardedExecutor}: waits never block a thread).</li>
  *   <li>Success: reply, charge, ledger row and the turn's completion in one unit of work. Failure: the
  *       user message stays, marked failed with its code if this request still holds it; nothing is
  *       charged. A marking the database refuses is retried in the background ({@link FinalWrites}).</li>
  * </ol>
  * The turn's moves are the domain's ({@link Turn}); the store applies each only from the state and
  * lease it expects, so only the request that holds a turn can end it. The provider hears completed
- * turns only ({@link ProviderHistory}). Watchers hear of the turn through {@link TurnEvents}: {@code generationStarted} right
- * before a reply is generated; the changed messages (the completed user message and the reply, or
- * the failed user message, except for REQUEST_IN_PROGRESS); {@code generationEnded} after a started
- * generation. A replay publishes nothing. Their failures never break the turn.
+ * turns only ({@link ProviderHistory}). Watchers hear of the turn through {@link TurnEvents}, each
+ * event in a transaction the turn makes anyway (an outbox writes them with the turn: no transaction of
+ * their own): {@code generationStarted} in the opening transaction of a turn moderation lets through;
+ * the changed messages (the completed user message and the reply, or the failed user message, except
+ * for REQUEST_IN_PROGRESS) and {@code generationEnded} after a started generation, in the transaction
+ * that ends the turn. A replay publishes nothing. A watcher that throws never breaks the turn (a write
+ * the database refuses still fails the transaction it is in, as any other write would).
  */
 public final class SendMessageService implements SendMessageUseCase {
     /**
@@ -150,7 +154,7 @@ public final class SendMessageService implements SendMessageUseCase {
         // its message is stored, or its failed turn claimed, by the opening transaction
         onStored.accept(generate.turn().userMessage().id());
         // the permit is given back when the turn ends, however it ends; the stage returned completes after that
-        return generate(command, opened.chat(), opened.persona(), generate.turn(), opened.history())
+        return generate(command, opened, generate.turn())
                 .whenComplete((turn, error) -> permit.release());
     }
 
@@ -177,18 +181,24 @@ public final class SendMessageService implements SendMessageUseCase {
             Admission repeat = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
                     .filter(decided -> !(decided instanceof Admission.Generate))
                     .orElseThrow(() -> refusal(command, refused));
-            return new Opened(owned, found, repeat, List.of());
+            return new Opened(owned, found, repeat, List.of(), null);
         }
         Admission admission = admit(command, sent, now);
         if (admission instanceof Admission.Generate generate) {
             if (generate.claim().isPresent() && !ports.conversations().apply(generate.claim().get())) {
                 // another retry claimed it first: nothing was stored, the permit is given back
-                return new Opened(owned, found, new Admission.InProgress(generate.turn().userMessage()), List.of());
+                return new Opened(owned, found, new Admission.InProgress(generate.turn().userMessage()), List.of(), null);
             }
             taken[0].stored(); // counted in this transaction, where the limits were asked
-            return new Opened(owned, found, admission, history(generate.turn().userMessage()));
+            // moderation decides here (no I/O), so that a generation to come is announced with the stored
+            // message, in this transaction: no transaction of its own for the typing event
+            ModerationVerdict verdict = ports.moderation().check(generate.turn().userMessage().content());
+            if (verdict.allowed()) {
+                outcomes.events().generationStarted(owned.id(), command.requestId());
+            }
+            return new Opened(owned, found, admission, history(generate.turn().userMessage()), verdict);
         }
-        return new Opened(owned, found, admission, List.of());
+        return new Opened(owned, found, admission, List.of(), null);
     }
 
     /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
@@ -257,9 +267,11 @@ public final class SendMessageService implements SendMessageUseCase {
 
     /**
      * What the opening transaction found: the caller's chat, its persona, the message's admission and,
-     * for a turn to generate, the history to send (else empty).
+     * for a turn to generate, the history to send (else empty) and moderation's verdict on the message
+     * (else null); an allowed one was announced to the watchers in that transaction.
      */
-    private record Opened(Chat chat, Persona persona, Admission admission, List<Message> history) {
+    private record Opened(Chat chat, Persona persona, Admission admission, List<Message> history,
+            ModerationVerdict verdict) {
     }
 
     private static Optional<MessageId> storedMessage(Admission admission) {
@@ -292,22 +304,22 @@ public final class SendMessageService implements SendMessageUseCase {
         return SendMessageFailedException.inProgress(userMessage.chatId(), userMessage.id());
     }
 
-    /** Moderation, then generation under the breaker and retry policy; ends the turn. */
-    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Chat chat, Persona persona, Turn turn,
-            List<Message> history) {
+    /**
+     * Generation under the breaker and retry policy, unless moderation blocked the message (decided and,
+     * if allowed, announced in the opening transaction); ends the turn.
+     */
+    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Opened opened, Turn turn) {
         Message userMessage = turn.userMessage();
-        boolean started = false;
+        Chat chat = opened.chat();
+        boolean started = opened.verdict().allowed();
         ports.telemetry().started(command.requestId(), chat.id());
         try {
-            var verdict = ports.moderation().check(userMessage.content());
-            if (!verdict.allowed()) {
+            if (!started) {
                 throw new ParleyException(ErrorCode.MODERATION_BLOCKED,
-                        "blocked by moderation: " + verdict.category().orElse("unspecified"));
+                        "blocked by moderation: " + opened.verdict().category().orElse("unspecified"));
             }
-            GenerationRequest request = new GenerationRequest(chat.id(), persona, history, userMessage,
-                    Optional.of(command.requestId()));
-            outcomes.events().generationStarted(chat.id(), command.requestId());
-            started = true;
+            GenerationRequest request = new GenerationRequest(chat.id(), opened.persona(), opened.history(),
+                    userMessage, Optional.of(command.requestId()));
             return guarded.execute(chat.id(), attempt -> ports.generator().generate(request),
                             report -> ports.telemetry().attempt(command.requestId(), report))
                     .handle((result, error) -> {

@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * How an admitted (pending) turn ends, for {@link SendMessageService}: completed, with reply, charge
  * and the turn's transition in one unit of work; or failed, with the turn marked failed if it is
- * still pending. Either way telemetry hears of it, and so do the turn's watchers ({@link TurnEvents},
+ * still pending (in one unit of work with the watchers' events). Either way telemetry hears of it, and so do the turn's watchers ({@link TurnEvents},
  * whose failures are ignored).
  */
 final class TurnOutcomes {
@@ -39,7 +39,8 @@ final class TurnOutcomes {
         this.ids = Objects.requireNonNull(ids, "ids");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.costPerReply = costPerReply;
-        this.finalWrites = new FinalWrites(ports.conversations(), scheduler, clock, abandoned, events, staleAfter);
+        this.finalWrites = new FinalWrites(ports.conversations(), ports.unitOfWork(), scheduler, clock, abandoned, events,
+                staleAfter);
     }
 
     TurnEvents events() {
@@ -89,13 +90,16 @@ final class TurnOutcomes {
     SendMessageFailedException fail(SendMessageCommand command, Turn turn, ParleyException cause, RetryMeta meta,
             boolean generationStarted) {
         Message userMessage = turn.userMessage();
+        Runnable endOfGeneration = generationStarted
+                ? () -> events.generationEnded(userMessage.chatId(), command.requestId(), Optional.of(cause.code()))
+                : () -> { };
         if (cause.code() != ErrorCode.REQUEST_IN_PROGRESS) {
-            finalWrites.land(turn, turn.fail(cause.code(), TurnTime.now(clock)), cause);
+            // the marking and the watchers' events in one transaction
+            finalWrites.land(turn, turn.fail(cause.code(), TurnTime.now(clock)), cause, endOfGeneration);
+        } else {
+            endOfGeneration.run();
         }
         ports.telemetry().completed(command.requestId(), userMessage.chatId(), cause.code(), meta, false);
-        if (generationStarted) {
-            events.generationEnded(userMessage.chatId(), command.requestId(), Optional.of(cause.code()));
-        }
         return new SendMessageFailedException(cause, userMessage.chatId(), userMessage.id(), meta);
     }
 

@@ -59,7 +59,8 @@ class SendMessageServiceTest {
     private final InMemoryWallet wallet = new InMemoryWallet().with(ALICE, 5);
     private final ScriptedGenerator generator = new ScriptedGenerator();
     private final RecordingTelemetry telemetry = new RecordingTelemetry();
-    private final RecordingTurnEvents events = new RecordingTurnEvents();
+    private final DirectUnitOfWork unitOfWork = new DirectUnitOfWork();
+    private final RecordingTurnEvents events = new RecordingTurnEvents().placedIn(unitOfWork);
     private final AtomicLong sequence = new AtomicLong();
     private final Personas personas = new InMemoryPersonas(MIRA);
     private final Chat chat = new Chat(new ChatId(UUID.randomUUID()), ALICE, MIRA.id(), "t", clock.instant(),
@@ -75,7 +76,7 @@ class SendMessageServiceTest {
                 RetryPolicy.defaults(), scheduler, clock, new Random(1), AttemptListener.NONE);
         service = new SendMessageService(
                 new SendMessageService.Ports(conversations, personas, wallet, generator, new RuleBasedModeration(),
-                        new DirectUnitOfWork(), telemetry, events, quotas),
+                        unitOfWork, telemetry, events, quotas),
                 guarded, () -> new UUID(0, sequence.incrementAndGet()), clock,
                 new SendMessageService.Settings(1, 20, Duration.ofMinutes(1)));
     }
@@ -548,6 +549,24 @@ class SendMessageServiceTest {
 
         assertThat(events.events()).containsExactly("started req-anyone?",
                 "changed USER FAILED AI_PROVIDER_UNAVAILABLE", "ended req-anyone? AI_PROVIDER_UNAVAILABLE");
+    }
+
+    @Test
+    void aTurnsEventsTakeNoTransactionOfTheirOwnTheAnnouncementGoesWithTheStoredMessageTheRestWithTheReply() {
+        sendAndSettle(say(ALICE, chat.id(), "hello", "k1")).join();
+
+        assertThat(events.placed()).containsExactly("started req-hello @1", "changed USER COMPLETED @2",
+                "changed ASSISTANT COMPLETED @2", "ended req-hello OK @2");
+    }
+
+    @Test
+    void aFailedTurnIsMarkedAndEndedForItsWatchersInOneTransaction() {
+        generator.failingWith(DOWN);
+
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "anyone?", "k1")));
+
+        assertThat(events.placed()).containsExactly("started req-anyone? @1",
+                "changed USER FAILED AI_PROVIDER_UNAVAILABLE @2", "ended req-anyone? AI_PROVIDER_UNAVAILABLE @2");
     }
 
     @Test

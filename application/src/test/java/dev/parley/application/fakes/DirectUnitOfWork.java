@@ -3,10 +3,36 @@ package dev.parley.application.fakes;
 import dev.parley.domain.common.UnitOfWork;
 import java.util.function.Supplier;
 
-/** Runs the work directly; the in-memory fakes need no transaction. */
+/**
+ * Runs the work directly; the in-memory fakes need no transaction. Numbers the outermost units of
+ * work of each thread as they start (1, 2, ...), so that a test can tell in which one something
+ * happened ({@link #current()}).
+ */
 public final class DirectUnitOfWork implements UnitOfWork {
+    private final ThreadLocal<int[]> depthAndCurrent = ThreadLocal.withInitial(() -> new int[2]);
+    private int started;
+
     @Override
     public <T> T inTransaction(Supplier<T> work) {
-        return work.get();
+        int[] state = depthAndCurrent.get();
+        if (state[0]++ == 0) {
+            state[1] = next();
+        }
+        try {
+            return work.get();
+        } finally {
+            if (--state[0] == 0) {
+                state[1] = 0;
+            }
+        }
+    }
+
+    private synchronized int next() {
+        return ++started;
+    }
+
+    /** The number of the unit of work this thread is in, or 0 outside one. */
+    public int current() {
+        return depthAndCurrent.get()[1];
     }
 }

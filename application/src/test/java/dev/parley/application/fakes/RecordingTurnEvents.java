@@ -7,6 +7,7 @@ import dev.parley.domain.error.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * Records turn events as short strings, e.g. {@code changed USER FAILED AI_PROVIDER_UNAVAILABLE}; once
@@ -14,7 +15,15 @@ import java.util.Optional;
  */
 public final class RecordingTurnEvents implements TurnEvents {
     private final List<String> events = new ArrayList<>();
+    private final List<String> placed = new ArrayList<>();
+    private IntSupplier transaction = () -> 0;
     private boolean throwing;
+
+    /** Notes with every event the unit of work it came in ({@link #placed()}). */
+    public synchronized RecordingTurnEvents placedIn(DirectUnitOfWork unitOfWork) {
+        this.transaction = unitOfWork::current;
+        return this;
+    }
 
     public synchronized RecordingTurnEvents throwing() {
         this.throwing = true;
@@ -40,8 +49,8 @@ public final class RecordingTurnEvents implements TurnEvents {
     /** Records the turn's three events as the port's default would send them, then throws once if throwing. */
     @Override
     public synchronized void turnCompleted(Message userMessage, Message reply, String requestId) {
-        events.add("changed " + userMessage.role() + " " + userMessage.status());
-        events.add("changed " + reply.role() + " " + reply.status());
+        add("changed " + userMessage.role() + " " + userMessage.status());
+        add("changed " + reply.role() + " " + reply.status());
         record("ended " + requestId + " OK");
     }
 
@@ -49,8 +58,18 @@ public final class RecordingTurnEvents implements TurnEvents {
         return List.copyOf(events);
     }
 
-    private void record(String event) {
+    /** The events, each with {@code " @<n>"}: the unit of work it came in (0: none), see {@link #placedIn}. */
+    public synchronized List<String> placed() {
+        return List.copyOf(placed);
+    }
+
+    private void add(String event) {
         events.add(event);
+        placed.add(event + " @" + transaction.getAsInt());
+    }
+
+    private void record(String event) {
+        add(event);
         if (throwing) {
             throw new IllegalStateException("watcher broke on " + event);
         }
