@@ -2,6 +2,7 @@ package dev.parley.load;
 
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.pace;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
@@ -15,11 +16,17 @@ import java.time.Duration;
  * {@code parley.debug.force-error.enabled=true}), then send for {@code duration} seconds (default
  * 30) into the open breaker: every "refused send" must be a 503 CIRCUIT_OPEN. The sends keep the
  * fault header, so a half-open probe fails and the breaker opens again.
+ *
+ * <p>By default each user sends its next refused send as soon as the last one is answered (a closed
+ * loop: the latency then includes the wait for the machine, which the other users keep busy). With
+ * {@code rate} (refused sends per second per user) each user paces its sends instead, so that the
+ * latency is that of a refusal on a server that is not saturated.
  */
 public class BreakerRefusalSimulation extends Simulation {
     private static final String FAULT = "X-Debug-Force-Error";
     private final int users = Parley.intProperty("users", 8);
     private final Duration duration = Parley.seconds("duration", 30);
+    private final int rate = Parley.intProperty("rate", 0);
 
     private final ScenarioBuilder refusals = scenario("breaker refusals")
             .exec(Parley.signedInWithChat("breaker"))
@@ -35,8 +42,10 @@ public class BreakerRefusalSimulation extends Simulation {
                     .exec(session -> session.set("opening", session.getInt("opening") + 1)))
             .exitHereIfFailed()
             .during(duration, "turn").on(
-                    Parley.send("refused send").header(FAULT, "unavailable")
-                            .check(status().is(503), io.gatling.javaapi.core.CoreDsl.jsonPath("$.code").is("CIRCUIT_OPEN")));
+                    (rate > 0 ? pace(Duration.ofMillis(1000 / rate)) : exec(session -> session))
+                            .exec(Parley.send("refused send").header(FAULT, "unavailable")
+                                    .check(status().is(503),
+                                            io.gatling.javaapi.core.CoreDsl.jsonPath("$.code").is("CIRCUIT_OPEN"))));
 
     {
         setUp(refusals.injectClosed(constantConcurrentUsers(users).during(duration)))

@@ -6,12 +6,12 @@ import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.UserId;
+import dev.parley.persistence.tx.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.util.List;
 
 /**
  * {@link TokenWallet} over JPA. A charge is a conditional update ({@code ... where balance >= cost},
@@ -25,10 +25,10 @@ import java.util.List;
 @Transactional
 public class TokenWalletJpaAdapter implements TokenWallet {
     /** Deducts {@code cost} unless the balance is lower and writes the ledger row; returns the new balance, or no row. */
-    static final String CHARGE = "with charged as (update users set token_balance = token_balance - :cost"
-            + " where id = :user and token_balance >= :cost returning token_balance)"
+    static final String CHARGE = "with charged as (update users set token_balance = token_balance - ?"
+            + " where id = ? and token_balance >= ? returning token_balance)"
             + " insert into token_ledger (id, user_id, message_id, delta, balance_after, created_at)"
-            + " select :id, :user, :message, -cast(:cost as bigint), token_balance, :at from charged"
+            + " select ?, ?, ?, -cast(? as bigint), token_balance, ? from charged"
             + " returning balance_after";
 
     private EntityManager em;
@@ -61,18 +61,23 @@ public class TokenWalletJpaAdapter implements TokenWallet {
             throw new IllegalArgumentException("cost must be positive: " + cost);
         }
         em.flush(); // the reply first: the ledger row refers to it
-        // one statement: the user's row stays locked from here to the commit only, so charges of the
-        // same user (several chats at once) queue for as short a time as possible
-        List<?> balanceAfter = em.createNativeQuery(CHARGE)
-                .setParameter("cost", cost)
-                .setParameter("user", user.value())
-                .setParameter("id", ids.next())
-                .setParameter("message", reply.value())
-                .setParameter("at", clock.instant())
-                .getResultList();
-        if (balanceAfter.isEmpty()) {
+        // one statement (plain JDBC, as every turn makes it: Jdbc): the user's row stays locked from
+        // here to the commit only, so charges of the same user (several chats at once) queue for as
+        // short a time as possible
+        long balanceAfter = Jdbc.prepared(em, CHARGE, statement -> {
+            statement.setLong(1, cost);
+            statement.setObject(2, user.value());
+            statement.setLong(3, cost);
+            statement.setObject(4, ids.next());
+            statement.setObject(5, user.value());
+            statement.setObject(6, reply.value());
+            statement.setLong(7, cost);
+            statement.setObject(8, Jdbc.timestamp(clock.instant()));
+            return Jdbc.firstLong(statement, -1);
+        });
+        if (balanceAfter < 0) {
             throw new ParleyException(ErrorCode.INSUFFICIENT_TOKENS, "balance lower than the cost of a reply");
         }
-        return ((Number) balanceAfter.get(0)).longValue();
+        return balanceAfter;
     }
 }

@@ -2,11 +2,13 @@ package dev.parley.persistence.account;
 
 import dev.parley.domain.user.UserId;
 import dev.parley.domain.user.UserSends;
+import dev.parley.persistence.tx.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -26,12 +28,14 @@ import java.util.Optional;
 @dev.parley.persistence.boundary.TranslateDatabaseFailures
 @Transactional
 public class UserSendsJpaAdapter implements UserSends {
-    static final String LOCK = "select id from users where id = :user for no key update";
+    static final String LOCK = "select id from users where id = ? for no key update";
+    /** Parameters: user, generating since, user, window start, user, window start. */
     static final String USAGE = "select"
-            + " (select count(*) from messages m join chats c on c.id = m.chat_id where c.user_id = :user"
-            + "   and m.status = 'PENDING' and m.role = 'USER' and m.updated_at > :generatingSince),"
-            + " (select count(*) from user_sends s where s.user_id = :user and s.admitted_at > :windowStart),"
-            + " (select min(s.admitted_at) from user_sends s where s.user_id = :user and s.admitted_at > :windowStart)";
+            + " (select count(*) from messages m join chats c on c.id = m.chat_id where c.user_id = ?"
+            + "   and m.status = 'PENDING' and m.role = 'USER' and m.updated_at > ?),"
+            + " (select count(*) from user_sends s where s.user_id = ? and s.admitted_at > ?),"
+            + " (select min(s.admitted_at) from user_sends s where s.user_id = ? and s.admitted_at > ?)";
+    static final String RECORD = "insert into user_sends (user_id, admitted_at) values (?, ?)";
 
     private EntityManager em;
 
@@ -44,24 +48,35 @@ public class UserSendsJpaAdapter implements UserSends {
         this.em = em;
     }
 
+    /** Plain JDBC ({@link Jdbc}): every send's opening transaction asks. */
     @Override
     public Usage lockAndCount(UserId user, Instant windowStart, Instant generatingSince) {
-        em.createNativeQuery(LOCK).setParameter("user", user.value()).getResultList();
-        Object[] row = (Object[]) em.createNativeQuery(USAGE)
-                .setParameter("user", user.value())
-                .setParameter("generatingSince", micros(generatingSince))
-                .setParameter("windowStart", micros(windowStart))
-                .getSingleResult();
-        return new Usage(((Number) row[0]).intValue(), ((Number) row[1]).intValue(), Optional.ofNullable(row[2])
-                .map(UserSendsJpaAdapter::instant));
+        return Jdbc.prepared(em, LOCK, lock -> {
+            lock.setObject(1, user.value());
+            lock.executeQuery().close();
+            try (PreparedStatement usage = lock.getConnection().prepareStatement(USAGE)) {
+                usage.setObject(1, user.value());
+                usage.setObject(2, Jdbc.timestamp(generatingSince));
+                usage.setObject(3, user.value());
+                usage.setObject(4, Jdbc.timestamp(windowStart));
+                usage.setObject(5, user.value());
+                usage.setObject(6, Jdbc.timestamp(windowStart));
+                try (ResultSet row = usage.executeQuery()) {
+                    row.next();
+                    return new Usage(row.getInt(1), row.getInt(2),
+                            Optional.ofNullable(row.getObject(3, OffsetDateTime.class)).map(OffsetDateTime::toInstant));
+                }
+            }
+        });
     }
 
     @Override
     public void record(UserId user, Instant at) {
-        em.createNativeQuery("insert into user_sends (user_id, admitted_at) values (:user, :at)")
-                .setParameter("user", user.value())
-                .setParameter("at", micros(at))
-                .executeUpdate();
+        Jdbc.prepared(em, RECORD, statement -> {
+            statement.setObject(1, user.value());
+            statement.setObject(2, Jdbc.timestamp(at));
+            return statement.executeUpdate();
+        });
     }
 
     @Override
@@ -74,18 +89,5 @@ public class UserSendsJpaAdapter implements UserSends {
     /** PostgreSQL keeps microseconds: what is written and compared is truncated alike. */
     private static Instant micros(Instant at) {
         return at.truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass().getName());
     }
 }

@@ -10,6 +10,7 @@ import dev.parley.domain.chat.MessageStatus;
 import dev.parley.domain.chat.Turn;
 import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.user.UserId;
+import dev.parley.persistence.tx.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -114,11 +115,11 @@ public class ConversationsJpaAdapter implements Conversations {
     /**
      * Inserts a message and moves its chat's last activity forward to the message's time (never
      * backwards), in one statement. {@link #TOUCH_CHAT} follows the insert of {@code inserted}.
+     * Parameters: id, chat, role, content, status, key, reply-to, error code, created, updated.
      */
     static final String INSERT_MESSAGE = "with inserted as (insert into messages (id, chat_id, role, content, status,"
             + " idempotency_key, reply_to, error_code, created_at, updated_at)"
-            + " values (:id, :chat, :role, :content, :status, cast(:key as varchar), cast(:replyTo as uuid),"
-            + " cast(:errorCode as varchar), :at, :at)";
+            + " values (?, ?, ?, ?, ?, cast(? as varchar), cast(? as uuid), cast(? as varchar), ?, ?)";
 
     /** The idempotent variant: nothing is inserted (or touched) if the chat already has the key. */
     static final String INSERT_MESSAGE_IF_KEY_UNUSED = INSERT_MESSAGE
@@ -130,25 +131,32 @@ public class ConversationsJpaAdapter implements Conversations {
             + " where c.id = i.chat_id and c.last_activity_at < i.created_at)"
             + " select count(*) from inserted";
 
+    private static final String APPEND = INSERT_MESSAGE + TOUCH_CHAT;
+    private static final String APPEND_IF_KEY_UNUSED = INSERT_MESSAGE_IF_KEY_UNUSED + TOUCH_CHAT;
+
     @Override
     public void append(Message message) {
-        insert(INSERT_MESSAGE, message);
+        insert(APPEND, message);
     }
 
-    /** Inserts the message with {@code sql}, touching its chat if it was inserted: true if it was. */
+    /**
+     * Inserts the message with {@code sql}, touching its chat if it was inserted: true if it was. Plain
+     * JDBC ({@link Jdbc}): a turn stores its user message and its reply here.
+     */
     private boolean insert(String sql, Message m) {
-        Number inserted = (Number) em.createNativeQuery(sql + TOUCH_CHAT)
-                .setParameter("id", m.id().value())
-                .setParameter("chat", m.chatId().value())
-                .setParameter("role", m.role().name())
-                .setParameter("content", m.content())
-                .setParameter("status", m.status().name())
-                .setParameter("key", m.idempotencyKey().orElse(null))
-                .setParameter("replyTo", m.replyTo().map(MessageId::value).orElse(null))
-                .setParameter("errorCode", m.errorCode().map(Enum::name).orElse(null))
-                .setParameter("at", micros(m.createdAt()))
-                .getSingleResult();
-        return inserted.intValue() == 1;
+        return Jdbc.prepared(em, sql, statement -> {
+            statement.setObject(1, m.id().value());
+            statement.setObject(2, m.chatId().value());
+            statement.setString(3, m.role().name());
+            statement.setString(4, m.content());
+            statement.setString(5, m.status().name());
+            statement.setString(6, m.idempotencyKey().orElse(null));
+            statement.setString(7, m.replyTo().map(id -> id.value().toString()).orElse(null));
+            statement.setString(8, m.errorCode().map(Enum::name).orElse(null));
+            statement.setObject(9, Jdbc.timestamp(m.createdAt()));
+            statement.setObject(10, Jdbc.timestamp(m.createdAt()));
+            return Jdbc.firstLong(statement, 0);
+        }) == 1;
     }
 
     @Override
@@ -158,7 +166,7 @@ public class ConversationsJpaAdapter implements Conversations {
         }
         // ON CONFLICT against the partial unique index (chat_id, idempotency_key): a concurrent first
         // send with the same key inserts nothing here instead of aborting the transaction
-        return insert(INSERT_MESSAGE_IF_KEY_UNUSED, userMessage);
+        return insert(APPEND_IF_KEY_UNUSED, userMessage);
     }
 
     @Override
@@ -216,17 +224,20 @@ public class ConversationsJpaAdapter implements Conversations {
      */
     @Override
     public boolean apply(TurnTransition transition) {
-        return em.createQuery("update MessageJpaEntity m set m.status = :to, m.errorCode = :code,"
-                        + " m.updatedAt = :at where m.id = :id and m.role = dev.parley.domain.chat.MessageRole.USER"
-                        + " and m.status = :from and m.updatedAt = :seen")
-                .setParameter("to", transition.newStatus())
-                .setParameter("code", transition.errorCode().orElse(null))
-                .setParameter("at", micros(transition.at()))
-                .setParameter("id", transition.userMessageId().value())
-                .setParameter("from", transition.expectedStatus())
-                .setParameter("seen", micros(transition.expectedUpdatedAt()))
-                .executeUpdate() == 1;
+        return Jdbc.prepared(em, APPLY, statement -> {
+            statement.setString(1, transition.newStatus().name());
+            statement.setString(2, transition.errorCode().map(Enum::name).orElse(null));
+            statement.setObject(3, Jdbc.timestamp(transition.at()));
+            statement.setObject(4, transition.userMessageId().value());
+            statement.setString(5, transition.expectedStatus().name());
+            statement.setObject(6, Jdbc.timestamp(transition.expectedUpdatedAt()));
+            return statement.executeUpdate();
+        }) == 1;
     }
+
+    /** {@link #apply}: plain JDBC ({@link Jdbc}), as every turn ends with it. */
+    static final String APPLY = "update messages set status = ?, error_code = cast(? as varchar), updated_at = ?"
+            + " where id = ? and role = 'USER' and status = ? and updated_at = ?";
 
     /**
      * PostgreSQL keeps microseconds and rounds finer input; truncating what is written and compared

@@ -3,10 +3,10 @@ package dev.parley.persistence.event;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.event.ChatEvent;
 import dev.parley.domain.event.ChatEventLog;
+import dev.parley.persistence.tx.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@link ChatEventLog} over PostgreSQL (native SQL through JPA, in the caller's transaction). An
+ * {@link ChatEventLog} over PostgreSQL (SQL in the caller's transaction). An
  * append is one statement ({@link #appendSql}): it raises the chat's {@code last_event_id}, inserts the
  * events below it and calls {@code pg_notify} on {@link #CHANNEL} with {@code "<chatId> <last id>"},
  * which PostgreSQL delivers to every listener when (and only if) the transaction commits. NOTIFY
@@ -50,22 +50,25 @@ public class ChatEventsJpaAdapter implements ChatEventLog {
         this.em = em;
     }
 
-    /** The append of {@code n} events in one statement: returns the chat's new last id (no row: no such chat). */
+    /**
+     * The append of {@code n} events in one statement: returns the chat's new last id (no row: no such
+     * chat). Parameters: the chat, the chat, each event's kind and payload, the chat as text.
+     */
     static String appendSql(int n) {
         StringBuilder values = new StringBuilder();
         for (int i = 1; i <= n; i++) {
-            values.append(i == 1 ? "" : ", ").append("(").append(i).append(", cast(:k").append(i)
-                    .append(" as varchar), cast(:p").append(i).append(" as text))");
+            values.append(i == 1 ? "" : ", ").append("(").append(i).append(", cast(? as varchar), cast(? as text))");
         }
         return "with head as (update chats set last_event_id = last_event_id + " + n
-                + " where id = :chat returning last_event_id),"
+                + " where id = ? returning last_event_id),"
                 + " ins as (insert into chat_events (chat_id, id, kind, payload)"
-                + " select :chat, head.last_event_id - " + n + " + e.ord, e.kind, e.payload"
+                + " select ?, head.last_event_id - " + n + " + e.ord, e.kind, e.payload"
                 + " from head, (values " + values + ") as e(ord, kind, payload) returning id)"
-                + " select max(id), pg_notify('" + CHANNEL + "', cast(:chat as text) || ' ' || max(id))"
+                + " select max(id), pg_notify('" + CHANNEL + "', cast(? as text) || ' ' || max(id))"
                 + " from ins having count(*) > 0";
     }
 
+    /** Plain JDBC ({@link Jdbc}): the turn's transactions append their events here. */
     @Override
     public List<ChatEvent> append(ChatId chatId, List<ChatEvent.New> events) {
         if (events.isEmpty()) {
@@ -79,15 +82,20 @@ public class ChatEventsJpaAdapter implements ChatEventLog {
             return all;
         }
         int n = events.size();
-        Query query = em.createNativeQuery(APPEND[n]).setParameter("chat", chatId.value());
-        for (int i = 0; i < n; i++) {
-            query.setParameter("k" + (i + 1), events.get(i).kind()).setParameter("p" + (i + 1), events.get(i).payload());
-        }
-        List<?> rows = query.getResultList();
-        if (rows.isEmpty()) {
+        long last = Jdbc.prepared(em, APPEND[n], statement -> {
+            int p = 1;
+            statement.setObject(p++, chatId.value());
+            statement.setObject(p++, chatId.value());
+            for (ChatEvent.New event : events) {
+                statement.setString(p++, event.kind());
+                statement.setString(p++, event.payload());
+            }
+            statement.setString(p, chatId.value().toString());
+            return Jdbc.firstLong(statement, -1);
+        });
+        if (last < 0) {
             return List.of();
         }
-        long last = ((Number) ((Object[]) rows.get(0))[0]).longValue();
         List<ChatEvent> appended = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             appended.add(new ChatEvent(chatId, last - n + 1 + i, events.get(i).kind(), events.get(i).payload()));
