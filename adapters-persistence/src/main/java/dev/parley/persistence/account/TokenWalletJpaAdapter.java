@@ -7,11 +7,13 @@ import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.token.TokenWallet;
 import dev.parley.domain.user.UserId;
 import dev.parley.persistence.tx.Jdbc;
+import dev.parley.persistence.tx.TransactionReads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * {@link TokenWallet} over JPA. A charge is a conditional update ({@code ... where balance >= cost},
@@ -34,20 +36,37 @@ public class TokenWalletJpaAdapter implements TokenWallet {
     private EntityManager em;
     private IdGenerator ids;
     private Clock clock;
+    private TransactionReads reads;
 
     protected TokenWalletJpaAdapter() {
         // for CDI proxies
     }
 
-    @Inject
+    /** Keeps nothing across calls ({@link TransactionReads#NONE}). */
     public TokenWalletJpaAdapter(EntityManager em, IdGenerator ids, Clock clock) {
+        this(em, ids, clock, TransactionReads.NONE);
+    }
+
+    @Inject
+    public TokenWalletJpaAdapter(EntityManager em, IdGenerator ids, Clock clock, TransactionReads reads) {
         this.em = em;
         this.ids = ids;
         this.clock = clock;
+        this.reads = reads;
     }
 
+    /** Where a balance read with a chat is kept for the rest of the transaction (a charge forgets it). */
+    public static TransactionReads.Key key(UserId user) {
+        return new TransactionReads.Key("balance", user.value());
+    }
+
+    /** The balance; the one read with a chat in this transaction if there is one (ConversationsJpaAdapter.find). */
     @Override
     public long balance(UserId user) {
+        Optional<Long> kept = reads.kept(key(user), Long.class);
+        if (kept.isPresent()) {
+            return kept.get();
+        }
         UserJpaEntity entity = em.find(UserJpaEntity.class, user.value());
         if (entity == null) {
             throw new ParleyException(ErrorCode.UNAUTHENTICATED, "unknown user");
@@ -61,6 +80,7 @@ public class TokenWalletJpaAdapter implements TokenWallet {
             throw new IllegalArgumentException("cost must be positive: " + cost);
         }
         em.flush(); // the reply first: the ledger row refers to it
+        reads.forget(key(user));
         // one statement (plain JDBC, as every turn makes it: Jdbc): the user's row stays locked from
         // here to the commit only, so charges of the same user (several chats at once) queue for as
         // short a time as possible

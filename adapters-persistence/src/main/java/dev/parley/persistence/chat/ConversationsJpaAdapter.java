@@ -6,17 +6,29 @@ import dev.parley.domain.chat.ChatSummary;
 import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
+import dev.parley.domain.chat.MessageRole;
 import dev.parley.domain.chat.MessageStatus;
 import dev.parley.domain.chat.Turn;
 import dev.parley.domain.chat.TurnTransition;
+import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.user.UserId;
+import dev.parley.domain.persona.Persona;
+import dev.parley.domain.persona.PersonaId;
+import dev.parley.persistence.account.TokenWalletJpaAdapter;
+import dev.parley.persistence.persona.PersonasJpaAdapter;
 import dev.parley.persistence.tx.Jdbc;
+import dev.parley.persistence.tx.TransactionReads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,14 +42,21 @@ import java.util.stream.Collectors;
 @Transactional
 public class ConversationsJpaAdapter implements Conversations {
     private EntityManager em;
+    private TransactionReads reads;
 
     protected ConversationsJpaAdapter() {
         // for CDI proxies
     }
 
-    @Inject
+    /** Keeps nothing across calls ({@link TransactionReads#NONE}). */
     public ConversationsJpaAdapter(EntityManager em) {
+        this(em, TransactionReads.NONE);
+    }
+
+    @Inject
+    public ConversationsJpaAdapter(EntityManager em, TransactionReads reads) {
         this.em = em;
+        this.reads = reads;
     }
 
     @Override
@@ -47,19 +66,34 @@ public class ConversationsJpaAdapter implements Conversations {
     }
 
     /**
-     * The chat, read in one round trip together with its persona and its owner: a turn asks for all
-     * three in the same transaction ({@code Personas.find}, {@code TokenWallet.balance}), and they then
-     * come from the persistence context instead of two more queries.
+     * The chat, read in one round trip together with its persona and its owner's balance: a turn asks
+     * for all three in the same transaction ({@code Personas.find}, {@code TokenWallet.balance}), and
+     * they then come from {@link TransactionReads} instead of two more queries. Plain JDBC
+     * ({@link Jdbc}): every request about a chat starts here.
      */
     @Override
     public Optional<Chat> find(ChatId id) {
-        return em.createQuery("select c, p, u from ChatJpaEntity c, PersonaJpaEntity p, UserJpaEntity u"
-                        + " where c.id = :id and p.id = c.personaId and u.id = c.userId", Object[].class)
-                .setParameter("id", id.value())
-                .getResultStream()
-                .findFirst()
-                .map(row -> ((ChatJpaEntity) row[0]).toDomain());
+        return Jdbc.prepared(em, FIND, statement -> {
+            statement.setObject(1, id.value());
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.<Chat>empty();
+                }
+                Chat chat = new Chat(id, new UserId(row.getObject(1, UUID.class)),
+                        new PersonaId(row.getObject(2, UUID.class)), row.getString(3),
+                        row.getObject(4, OffsetDateTime.class).toInstant(),
+                        row.getObject(5, OffsetDateTime.class).toInstant());
+                reads.keep(PersonasJpaAdapter.key(chat.personaId()),
+                        new Persona(chat.personaId(), row.getString(6), row.getString(7), row.getString(8)));
+                reads.keep(TokenWalletJpaAdapter.key(chat.ownerId()), row.getLong(9));
+                return Optional.of(chat);
+            }
+        });
     }
+
+    static final String FIND = "select c.user_id, c.persona_id, c.title, c.created_at, c.last_activity_at,"
+            + " p.name, p.description, p.system_prompt, u.token_balance"
+            + " from chats c join personas p on p.id = c.persona_id join users u on u.id = c.user_id where c.id = ?";
 
     @Override
     public List<ChatSummary> listFor(UserId owner, int limit) {
@@ -98,18 +132,35 @@ public class ConversationsJpaAdapter implements Conversations {
                 .toList();
     }
 
+    /** The newest {@code limit} messages, oldest first. Plain JDBC ({@link Jdbc}): every turn reads its history here. */
     @Override
     public List<Message> recentMessages(ChatId chatId, int limit) {
-        List<Message> newestFirst = em.createQuery(
-                        "select m from MessageJpaEntity m where m.chatId = :chat order by m.seq desc",
-                        MessageJpaEntity.class)
-                .setParameter("chat", chatId.value())
-                .setMaxResults(limit)
-                .getResultStream()
-                .map(MessageJpaEntity::toDomain)
-                .collect(Collectors.toList());
-        java.util.Collections.reverse(newestFirst);
+        List<Message> newestFirst = Jdbc.prepared(em, RECENT, statement -> {
+            statement.setObject(1, chatId.value());
+            statement.setInt(2, limit);
+            List<Message> rows = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    rows.add(message(row));
+                }
+            }
+            return rows;
+        });
+        Collections.reverse(newestFirst);
         return List.copyOf(newestFirst);
+    }
+
+    static final String RECENT = "select id, chat_id, role, content, status, idempotency_key, reply_to, error_code,"
+            + " created_at from messages where chat_id = ? order by seq desc limit ?";
+
+    /** The message of a row of {@link #RECENT}'s columns. */
+    private static Message message(ResultSet row) throws SQLException {
+        return new Message(new MessageId(row.getObject(1, UUID.class)), new ChatId(row.getObject(2, UUID.class)),
+                MessageRole.valueOf(row.getString(3)), row.getString(4), MessageStatus.valueOf(row.getString(5)),
+                Optional.ofNullable(row.getString(6)),
+                Optional.ofNullable(row.getObject(7, UUID.class)).map(MessageId::new),
+                Optional.ofNullable(row.getString(8)).map(ErrorCode::valueOf),
+                row.getObject(9, OffsetDateTime.class).toInstant());
     }
 
     /**

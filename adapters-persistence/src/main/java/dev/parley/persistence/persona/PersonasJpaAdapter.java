@@ -3,6 +3,7 @@ package dev.parley.persistence.persona;
 import dev.parley.domain.persona.Persona;
 import dev.parley.domain.persona.PersonaId;
 import dev.parley.domain.persona.Personas;
+import dev.parley.persistence.tx.TransactionReads;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -16,14 +17,26 @@ import java.util.Optional;
 @Transactional
 public class PersonasJpaAdapter implements Personas {
     private EntityManager em;
+    private TransactionReads reads;
 
     protected PersonasJpaAdapter() {
         // for CDI proxies
     }
 
-    @Inject
+    /** Keeps nothing across calls ({@link TransactionReads#NONE}). */
     public PersonasJpaAdapter(EntityManager em) {
+        this(em, TransactionReads.NONE);
+    }
+
+    @Inject
+    public PersonasJpaAdapter(EntityManager em, TransactionReads reads) {
         this.em = em;
+        this.reads = reads;
+    }
+
+    /** Where a persona read with its chat is kept for the rest of the transaction. */
+    public static TransactionReads.Key key(PersonaId id) {
+        return new TransactionReads.Key("persona", id.value());
     }
 
     @Override
@@ -34,8 +47,13 @@ public class PersonasJpaAdapter implements Personas {
                 .toList();
     }
 
+    /** The persona; the one read with a chat in this transaction if there is one (ConversationsJpaAdapter.find). */
     @Override
     public Optional<Persona> find(PersonaId id) {
+        Optional<Persona> kept = reads.kept(key(id), Persona.class);
+        if (kept.isPresent()) {
+            return kept;
+        }
         return Optional.ofNullable(em.find(PersonaJpaEntity.class, id.value())).map(PersonaJpaEntity::toDomain);
     }
 }

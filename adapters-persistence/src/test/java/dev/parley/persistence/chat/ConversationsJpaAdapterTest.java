@@ -18,6 +18,12 @@ import dev.parley.domain.persona.PersonaId;
 import dev.parley.domain.user.UserId;
 import dev.parley.persistence.PostgresFixture;
 import dev.parley.persistence.Rows;
+import dev.parley.persistence.account.TokenWalletJpaAdapter;
+import dev.parley.persistence.persona.PersonasJpaAdapter;
+import dev.parley.persistence.tx.FakeRegistry;
+import dev.parley.persistence.tx.TransactionReads;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +51,34 @@ class ConversationsJpaAdapterTest {
             return null;
         });
         return m;
+    }
+
+    @Test
+    void aChatIsReadWithItsPersonaAndItsOwnersBalanceWhichTheTransactionKeepsUntilACharge() {
+        Chat chat = newChat(T0, "kept");
+        FakeRegistry registry = new FakeRegistry();
+        TransactionReads reads = FakeRegistry.readsOn(registry);
+        registry.begin();
+
+        Optional<Chat> found = PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em, reads).find(chat.id()));
+        // changed behind the transaction's back: what it kept answers, not the database
+        PostgresFixture.inTransaction(em -> em.createNativeQuery("update users set token_balance = 99 where id = :id")
+                .setParameter("id", owner.value()).executeUpdate());
+        long kept = PostgresFixture.inTransaction(
+                em -> new TokenWalletJpaAdapter(em, UUID::randomUUID, Clock.fixed(T0, ZoneOffset.UTC), reads).balance(owner));
+        String persona = PostgresFixture.inTransaction(
+                em -> new PersonasJpaAdapter(em, reads).find(chat.personaId()).orElseThrow().name());
+        reads.forget(TokenWalletJpaAdapter.key(owner));
+        long forgotten = PostgresFixture.inTransaction(
+                em -> new TokenWalletJpaAdapter(em, UUID::randomUUID, Clock.fixed(T0, ZoneOffset.UTC), reads).balance(owner));
+        registry.end();
+
+        assertThat(found).contains(chat);
+        assertThat(kept).isEqualTo(10);
+        assertThat(persona).isEqualTo("Captain Mira");
+        assertThat(forgotten).isEqualTo(99);
+        Optional<Chat> none = PostgresFixture.inTransaction(em -> new ConversationsJpaAdapter(em).find(new ChatId(UUID.randomUUID())));
+        assertThat(none).isEmpty();
     }
 
     @Test
