@@ -60,7 +60,8 @@ import java.util.function.Consumer;
  * lease it expects, so only the request that holds a turn can end it. The provider hears completed
  * turns only ({@link ProviderHistory}). Watchers hear of the turn through {@link TurnEvents}, each
  * event in a transaction the turn makes anyway (an outbox writes them with the turn: no transaction of
- * their own): {@code generationStarted} in the opening transaction of a turn moderation lets through;
+ * their own): {@code generationStarted} in the opening transaction of a turn moderation lets through
+ * (unless the chat's breaker is open: it would refuse the generation at once);
  * the changed messages (the completed user message and the reply, or the failed user message, except
  * for REQUEST_IN_PROGRESS) and {@code generationEnded} after a started generation, in the transaction
  * that ends the turn. A replay publishes nothing. A watcher that throws never breaks the turn (a write
@@ -181,24 +182,27 @@ public final class SendMessageService implements SendMessageUseCase {
             Admission repeat = storedTurn(command).map(turn -> decide(Optional.of(turn), sent, now))
                     .filter(decided -> !(decided instanceof Admission.Generate))
                     .orElseThrow(() -> refusal(command, refused));
-            return new Opened(owned, found, repeat, List.of(), null);
+            return new Opened(owned, found, repeat, List.of(), null, false);
         }
         Admission admission = admit(command, sent, now);
         if (admission instanceof Admission.Generate generate) {
             if (generate.claim().isPresent() && !ports.conversations().apply(generate.claim().get())) {
                 // another retry claimed it first: nothing was stored, the permit is given back
-                return new Opened(owned, found, new Admission.InProgress(generate.turn().userMessage()), List.of(), null);
+                return new Opened(owned, found, new Admission.InProgress(generate.turn().userMessage()), List.of(), null, false);
             }
             taken[0].stored(); // counted in this transaction, where the limits were asked
             // moderation decides here (no I/O), so that a generation to come is announced with the stored
-            // message, in this transaction: no transaction of its own for the typing event
+            // message, in this transaction: no transaction of its own for the typing event. Not while the
+            // chat's breaker is open: the generation would be refused at once (and if it half-opens in
+            // the meantime, the reply still ends the typing its watchers never saw start)
             ModerationVerdict verdict = ports.moderation().check(generate.turn().userMessage().content());
-            if (verdict.allowed()) {
+            boolean announced = verdict.allowed() && guarded.breakers().remainingOpenTime(owned.id()).isZero();
+            if (announced) {
                 outcomes.events().generationStarted(owned.id(), command.requestId());
             }
-            return new Opened(owned, found, admission, history(generate.turn().userMessage()), verdict);
+            return new Opened(owned, found, admission, history(generate.turn().userMessage()), verdict, announced);
         }
-        return new Opened(owned, found, admission, List.of(), null);
+        return new Opened(owned, found, admission, List.of(), null, false);
     }
 
     /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
@@ -268,10 +272,10 @@ public final class SendMessageService implements SendMessageUseCase {
     /**
      * What the opening transaction found: the caller's chat, its persona, the message's admission and,
      * for a turn to generate, the history to send (else empty) and moderation's verdict on the message
-     * (else null); an allowed one was announced to the watchers in that transaction.
+     * (else null), and whether its generation was announced to the watchers in that transaction.
      */
     private record Opened(Chat chat, Persona persona, Admission admission, List<Message> history,
-            ModerationVerdict verdict) {
+            ModerationVerdict verdict, boolean announced) {
     }
 
     private static Optional<MessageId> storedMessage(Admission admission) {
@@ -311,10 +315,10 @@ public final class SendMessageService implements SendMessageUseCase {
     private CompletionStage<ChatTurn> generate(SendMessageCommand command, Opened opened, Turn turn) {
         Message userMessage = turn.userMessage();
         Chat chat = opened.chat();
-        boolean started = opened.verdict().allowed();
+        boolean started = opened.announced();
         ports.telemetry().started(command.requestId(), chat.id());
         try {
-            if (!started) {
+            if (!opened.verdict().allowed()) {
                 throw new ParleyException(ErrorCode.MODERATION_BLOCKED,
                         "blocked by moderation: " + opened.verdict().category().orElse("unspecified"));
             }
@@ -326,7 +330,7 @@ public final class SendMessageService implements SendMessageUseCase {
                         if (error != null) {
                             ParleyException failure = TurnOutcomes.unwrap(error);
                             RetryMeta meta = failure instanceof GuardedExecutionException g ? g.retryMeta() : null;
-                            throw outcomes.fail(command, turn, failure, meta, true);
+                            throw outcomes.fail(command, turn, failure, meta, started);
                         }
                         return outcomes.complete(command, turn, result.value(), result.meta());
                     });

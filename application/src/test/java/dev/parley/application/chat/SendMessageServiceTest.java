@@ -480,6 +480,20 @@ class SendMessageServiceTest {
     }
 
     @Test
+    void aSendIntoAnOpenBreakerIsNotAnnouncedItsWatchersOnlySeeItsFailedMessage() {
+        generator.failingWith(new ParleyException(ErrorCode.AI_BAD_RESPONSE, "garbage"));
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "one", null)));
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "two", null))); // the fifth failure opens it
+        List<String> before = events.placed();
+
+        SendMessageFailedException refused = failureOf(sendAndSettle(say(ALICE, chat.id(), "three", null)));
+
+        assertThat(refused.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
+        assertThat(events.placed().subList(before.size(), events.placed().size()))
+                .containsExactly("changed USER FAILED CIRCUIT_OPEN @" + (unitOfWork.started()));
+    }
+
+    @Test
     void theCommandRefusesBlankOrOverlongContent() {
         assertThatThrownBy(() -> say(ALICE, chat.id(), "   ", null))
                 .isInstanceOfSatisfying(ValidationException.class, e -> {

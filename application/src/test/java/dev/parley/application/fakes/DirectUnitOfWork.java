@@ -31,6 +31,11 @@ public final class DirectUnitOfWork implements UnitOfWork {
         return ++started;
     }
 
+    /** How many units of work have begun (the number of the last one). */
+    public synchronized int started() {
+        return started;
+    }
+
     /** The number of the unit of work this thread is in, or 0 outside one. */
     public int current() {
         return depthAndCurrent.get()[1];
