@@ -135,12 +135,16 @@ public final class SendMessageService implements SendMessageUseCase {
         // the reads, the balance and the limits, and the message's admission in one transaction: fewer
         // round trips per turn. The permit taken inside is given back if the transaction fails.
         Permit[] taken = new Permit[1];
+        Turn[] written = new Turn[1];
         Opened opened;
         try {
-            opened = ports.unitOfWork().inTransaction(() -> open(command, sent, now, taken));
+            opened = ports.unitOfWork().inTransaction(() -> open(command, sent, now, taken, written));
         } catch (RuntimeException e) {
             if (taken[0] != null) {
                 taken[0].withdraw();
+            }
+            if (written[0] != null) {
+                outcomes.settleInDoubt(written[0], e); // its commit may have happened all the same
             }
             throw e;
         }
@@ -165,11 +169,12 @@ public final class SendMessageService implements SendMessageUseCase {
      * admission; a failed turn to generate again is claimed here too, so that a limit counting from
      * the store sees it generating once this transaction commits; and, for a turn to generate, the
      * history the provider hears (read here rather than in a transaction of its own: one transaction
-     * fewer per turn). When the balance or a limit refuses, a request whose key names a stored turn (a
+     * fewer per turn); the turn it stores or claims goes to {@code written} (if the transaction then fails,
+ * its commit may still have happened). When the balance or a limit refuses, a request whose key names a stored turn (a
      * replay, a turn in progress, a reused key) is answered from it anyway: it stores and generates
      * nothing, so neither applies to it.
      */
-    private Opened open(SendMessageCommand command, Message sent, Instant now, Permit[] taken) {
+    private Opened open(SendMessageCommand command, Message sent, Instant now, Permit[] taken, Turn[] written) {
         Chat owned = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
         Persona found = ports.personas().find(owned.personaId())
                 .orElseThrow(() -> new ParleyException(ErrorCode.INTERNAL_ERROR, "chat without persona"));
@@ -190,6 +195,7 @@ public final class SendMessageService implements SendMessageUseCase {
                 // another retry claimed it first: nothing was stored, the permit is given back
                 return new Opened(owned, found, new Admission.InProgress(generate.turn().userMessage()), List.of(), null, false);
             }
+            written[0] = generate.turn(); // stored, or claimed, by this transaction
             taken[0].stored(); // counted in this transaction, where the limits were asked
             // moderation decides here (no I/O), so that a generation to come is announced with the stored
             // message, in this transaction: no transaction of its own for the typing event. Not while the

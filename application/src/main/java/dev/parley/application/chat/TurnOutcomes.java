@@ -103,6 +103,20 @@ final class TurnOutcomes {
         return new SendMessageFailedException(cause, userMessage.chatId(), userMessage.id(), meta);
     }
 
+    /**
+     * The opening transaction failed after it stored (or claimed) {@code turn}. When the database went
+     * away, its commit may have happened all the same, the answer lost on the way: the turn would then
+     * sit PENDING, held by no request, until the stale sweep. So its failure is landed like any last
+     * write ({@link FinalWrites}): applied if the turn is there as this request wrote it, refused if the
+     * transaction rolled back after all, retried in the background while the database is away. Other
+     * failures rolled the transaction back for certain: nothing to do.
+     */
+    void settleInDoubt(Turn turn, RuntimeException failure) {
+        if (unwrap(failure).code() == ErrorCode.DATABASE_UNAVAILABLE) {
+            finalWrites.land(turn, turn.fail(ErrorCode.DATABASE_UNAVAILABLE, TurnTime.now(clock)), failure, () -> { });
+        }
+    }
+
     static ParleyException unwrap(Throwable error) {
         Throwable cause = Failures.unwrap(error);
         if (cause instanceof ParleyException parley) {

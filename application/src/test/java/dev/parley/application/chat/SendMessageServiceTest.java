@@ -494,6 +494,26 @@ class SendMessageServiceTest {
     }
 
     @Test
+    void aTurnWhoseOpeningCommitLostItsAnswerIsMarkedFailedNotLeftPending() {
+        unitOfWork.loseTheNextCommitsAnswer(new ParleyException(ErrorCode.DATABASE_UNAVAILABLE, "connection lost"));
+
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "in doubt", "k1")))
+                .isInstanceOfSatisfying(ParleyException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.DATABASE_UNAVAILABLE));
+        scheduler.runUntilIdle();
+
+        assertThat(conversations.all()).singleElement().satisfies(m -> {
+            assertThat(m.status()).isEqualTo(MessageStatus.FAILED);
+            assertThat(m.errorCode()).contains(ErrorCode.DATABASE_UNAVAILABLE);
+        });
+        assertThat(events.events()).endsWith("changed USER FAILED DATABASE_UNAVAILABLE");
+        assertThat(wallet.charges()).isZero();
+        // the same key again is a retry of that turn, answered
+        assertThat(sendAndSettle(say(ALICE, chat.id(), "in doubt", "k1")).join().userMessage().id())
+                .isEqualTo(conversations.all().get(0).id());
+    }
+
+    @Test
     void theCommandRefusesBlankOrOverlongContent() {
         assertThatThrownBy(() -> say(ALICE, chat.id(), "   ", null))
                 .isInstanceOfSatisfying(ValidationException.class, e -> {

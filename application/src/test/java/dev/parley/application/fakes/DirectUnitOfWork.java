@@ -11,6 +11,22 @@ import java.util.function.Supplier;
 public final class DirectUnitOfWork implements UnitOfWork {
     private final ThreadLocal<int[]> depthAndCurrent = ThreadLocal.withInitial(() -> new int[2]);
     private int started;
+    private RuntimeException lostAnswer;
+
+    /**
+     * The next outermost unit of work does its work (it stays done, as if committed) and then throws
+     * {@code failure}: a commit whose answer the database connection lost.
+     */
+    public synchronized DirectUnitOfWork loseTheNextCommitsAnswer(RuntimeException failure) {
+        this.lostAnswer = failure;
+        return this;
+    }
+
+    private synchronized RuntimeException takeLostAnswer() {
+        RuntimeException failure = lostAnswer;
+        lostAnswer = null;
+        return failure;
+    }
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
@@ -19,7 +35,12 @@ public final class DirectUnitOfWork implements UnitOfWork {
             state[1] = next();
         }
         try {
-            return work.get();
+            T result = work.get();
+            RuntimeException lost = state[0] == 1 ? takeLostAnswer() : null;
+            if (lost != null) {
+                throw lost;
+            }
+            return result;
         } finally {
             if (--state[0] == 0) {
                 state[1] = 0;
