@@ -8,6 +8,7 @@ import dev.parley.domain.chat.Conversations;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.chat.MessageId;
 import dev.parley.domain.chat.Turn;
+import dev.parley.domain.chat.TurnTransition;
 import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.common.UnitOfWork;
 import dev.parley.domain.error.ErrorCode;
@@ -144,7 +145,7 @@ public final class SendMessageService implements SendMessageUseCase {
                 taken[0].withdraw();
             }
             if (written[0] != null) {
-                outcomes.settleInDoubt(written[0], e); // its commit may have happened all the same
+                outcomes.settleInDoubt(command, written[0], e); // its commit may have happened all the same
             }
             throw e;
         }
@@ -158,6 +159,10 @@ public final class SendMessageService implements SendMessageUseCase {
         // a turn to generate always holds a permit: a refused one is only ever answered from a stored turn;
         // its message is stored, or its failed turn claimed, by the opening transaction
         onStored.accept(generate.turn().userMessage().id());
+        if (opened.decided() != null) {
+            permit.release(); // it ended in the opening transaction
+            return CompletableFuture.failedFuture(outcomes.endedAtOpening(command, generate.turn(), opened.decided()));
+        }
         // the permit is given back when the turn ends, however it ends; the stage returned completes after that
         return generate(command, opened, generate.turn())
                 .whenComplete((turn, error) -> permit.release());
@@ -170,9 +175,10 @@ public final class SendMessageService implements SendMessageUseCase {
      * the store sees it generating once this transaction commits; and, for a turn to generate, the
      * history the provider hears (read here rather than in a transaction of its own: one transaction
      * fewer per turn); the turn it stores or claims goes to {@code written} (if the transaction then fails,
- * its commit may still have happened). When the balance or a limit refuses, a request whose key names a stored turn (a
-     * replay, a turn in progress, a reused key) is answered from it anyway: it stores and generates
-     * nothing, so neither applies to it.
+     * its commit may still have happened). A turn whose end is already known here ({@link #decided}) is
+     * marked failed in this transaction too. When the balance or a limit refuses, a request whose key
+     * names a stored turn (a replay, a turn in progress, a reused key) is answered from it anyway: it
+     * stores and generates nothing, so neither applies to it.
      */
     private Opened open(SendMessageCommand command, Message sent, Instant now, Permit[] taken, Turn[] written) {
         Chat owned = ChatAccess.ownedChat(ports.conversations(), command.chatId(), command.caller());
@@ -197,18 +203,41 @@ public final class SendMessageService implements SendMessageUseCase {
             }
             written[0] = generate.turn(); // stored, or claimed, by this transaction
             taken[0].stored(); // counted in this transaction, where the limits were asked
-            // moderation decides here (no I/O), so that a generation to come is announced with the stored
-            // message, in this transaction: no transaction of its own for the typing event. Not while the
-            // chat's breaker is open: the generation would be refused at once (and if it half-opens in
-            // the meantime, the reply still ends the typing its watchers never saw start)
-            ModerationVerdict verdict = ports.moderation().check(generate.turn().userMessage().content());
-            boolean announced = verdict.allowed() && guarded.breakers().remainingOpenTime(owned.id()).isZero();
-            if (announced) {
-                outcomes.events().generationStarted(owned.id(), command.requestId());
+            ports.telemetry().started(command.requestId(), owned.id());
+            ParleyException decided = decided(command, generate.turn()).orElse(null);
+            if (decided != null) {
+                // the turn's end in its opening transaction: stored (or claimed), marked failed and
+                // announced as such in one commit; its watchers never hear of a generation
+                TurnTransition failing = generate.turn().fail(decided.code(), TurnTime.now(clock));
+                if (!ports.conversations().apply(failing)) {
+                    throw new ParleyException(ErrorCode.INTERNAL_ERROR, "a turn stored in this transaction was changed");
+                }
+                outcomes.events().messageChanged(failing.result().userMessage());
+                return new Opened(owned, found, admission, List.of(), decided, false);
             }
-            return new Opened(owned, found, admission, history(generate.turn().userMessage()), verdict, announced);
+            // a generation to come is announced with the stored message, in this transaction: no
+            // transaction of its own for the typing event
+            outcomes.events().generationStarted(owned.id(), command.requestId());
+            return new Opened(owned, found, admission, history(generate.turn().userMessage()), null, true);
         }
         return new Opened(owned, found, admission, List.of(), null, false);
+    }
+
+    /**
+     * How a stored turn ends if that is known before generating, with no I/O: moderation blocks its
+     * message (MODERATION_BLOCKED), or the chat's breaker is open, so the first attempt would be refused
+     * at once (CIRCUIT_OPEN with the exact remaining open time and the meta of no attempt; reported as
+     * a refused attempt, like the executor's own refusal). Empty for a turn to generate. A breaker that
+     * opens after this is met by the executor, as before.
+     */
+    private Optional<ParleyException> decided(SendMessageCommand command, Turn turn) {
+        ModerationVerdict verdict = ports.moderation().check(turn.userMessage().content());
+        if (!verdict.allowed()) {
+            return Optional.of(new ParleyException(ErrorCode.MODERATION_BLOCKED,
+                    "blocked by moderation: " + verdict.category().orElse("unspecified")));
+        }
+        return guarded.refusalWhileOpen(turn.userMessage().chatId(),
+                report -> ports.telemetry().attempt(command.requestId(), report)).map(refusal -> refusal);
     }
 
     /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
@@ -277,11 +306,12 @@ public final class SendMessageService implements SendMessageUseCase {
 
     /**
      * What the opening transaction found: the caller's chat, its persona, the message's admission and,
-     * for a turn to generate, the history to send (else empty) and moderation's verdict on the message
-     * (else null), and whether its generation was announced to the watchers in that transaction.
+     * for a turn to generate, the history to send (else empty), or the failure its turn was given in
+     * that transaction ({@link #decided}; else null), and whether its generation was announced to the
+     * watchers there.
      */
     private record Opened(Chat chat, Persona persona, Admission admission, List<Message> history,
-            ModerationVerdict verdict, boolean announced) {
+            ParleyException decided, boolean announced) {
     }
 
     private static Optional<MessageId> storedMessage(Admission admission) {
@@ -315,19 +345,13 @@ public final class SendMessageService implements SendMessageUseCase {
     }
 
     /**
-     * Generation under the breaker and retry policy, unless moderation blocked the message (decided and,
-     * if allowed, announced in the opening transaction); ends the turn.
+     * Generation under the breaker and retry policy (announced in the opening transaction); ends the turn.
      */
     private CompletionStage<ChatTurn> generate(SendMessageCommand command, Opened opened, Turn turn) {
         Message userMessage = turn.userMessage();
         Chat chat = opened.chat();
         boolean started = opened.announced();
-        ports.telemetry().started(command.requestId(), chat.id());
         try {
-            if (!opened.verdict().allowed()) {
-                throw new ParleyException(ErrorCode.MODERATION_BLOCKED,
-                        "blocked by moderation: " + opened.verdict().category().orElse("unspecified"));
-            }
             GenerationRequest request = new GenerationRequest(chat.id(), opened.persona(), opened.history(),
                     userMessage, Optional.of(command.requestId()));
             return guarded.execute(chat.id(), attempt -> ports.generator().generate(request),

@@ -9,6 +9,7 @@ import dev.parley.domain.common.IdGenerator;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
+import dev.parley.domain.resilience.GuardedExecutionException;
 import dev.parley.domain.resilience.Scheduler;
 import dev.parley.domain.retry.RetryMeta;
 import java.time.Clock;
@@ -99,6 +100,20 @@ final class TurnOutcomes {
         } else {
             endOfGeneration.run();
         }
+        return ended(command, userMessage, cause, meta);
+    }
+
+    /**
+     * A turn that ended in its opening transaction, marked failed there with {@code cause} (moderation
+     * blocked it, or the breaker refused it): reports the end of the request and builds the failure.
+     */
+    SendMessageFailedException endedAtOpening(SendMessageCommand command, Turn turn, ParleyException cause) {
+        return ended(command, turn.userMessage(), cause,
+                cause instanceof GuardedExecutionException refused ? refused.retryMeta() : null);
+    }
+
+    private SendMessageFailedException ended(SendMessageCommand command, Message userMessage, ParleyException cause,
+            RetryMeta meta) {
         ports.telemetry().completed(command.requestId(), userMessage.chatId(), cause.code(), meta, false);
         return new SendMessageFailedException(cause, userMessage.chatId(), userMessage.id(), meta);
     }
@@ -109,12 +124,16 @@ final class TurnOutcomes {
      * sit PENDING, held by no request, until the stale sweep. So its failure is landed like any last
      * write ({@link FinalWrites}): applied if the turn is there as this request wrote it, refused if the
      * transaction rolled back after all, retried in the background while the database is away. Other
-     * failures rolled the transaction back for certain: nothing to do.
+     * failures rolled the transaction back for certain: nothing to do. Either way the request's
+     * telemetry hears that it ended.
      */
-    void settleInDoubt(Turn turn, RuntimeException failure) {
-        if (unwrap(failure).code() == ErrorCode.DATABASE_UNAVAILABLE) {
+    void settleInDoubt(SendMessageCommand command, Turn turn, RuntimeException failure) {
+        ErrorCode code = unwrap(failure).code();
+        if (code == ErrorCode.DATABASE_UNAVAILABLE) {
             finalWrites.land(turn, turn.fail(ErrorCode.DATABASE_UNAVAILABLE, TurnTime.now(clock)), failure, () -> { });
         }
+        // its telemetry started in that transaction
+        ports.telemetry().completed(command.requestId(), turn.userMessage().chatId(), code, null, false);
     }
 
     static ParleyException unwrap(Throwable error) {

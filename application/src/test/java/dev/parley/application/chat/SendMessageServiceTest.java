@@ -17,6 +17,7 @@ import dev.parley.application.moderation.RuleBasedModeration;
 import dev.parley.domain.breaker.BreakerConfig;
 import dev.parley.domain.breaker.BreakerListener;
 import dev.parley.domain.breaker.ChatBreakerRegistry;
+import dev.parley.domain.breaker.BreakerState;
 import dev.parley.domain.chat.Chat;
 import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.chat.Message;
@@ -485,12 +486,38 @@ class SendMessageServiceTest {
         failureOf(sendAndSettle(say(ALICE, chat.id(), "one", null)));
         failureOf(sendAndSettle(say(ALICE, chat.id(), "two", null))); // the fifth failure opens it
         List<String> before = events.placed();
+        int units = unitOfWork.started();
 
         SendMessageFailedException refused = failureOf(sendAndSettle(say(ALICE, chat.id(), "three", null)));
 
         assertThat(refused.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
+        // stored, marked failed and published in its one (opening) transaction
+        assertThat(unitOfWork.started()).isEqualTo(units + 1);
         assertThat(events.placed().subList(before.size(), events.placed().size()))
-                .containsExactly("changed USER FAILED CIRCUIT_OPEN @" + (unitOfWork.started()));
+                .containsExactly("changed USER FAILED CIRCUIT_OPEN @" + (units + 1));
+        assertThat(conversations.all()).last().satisfies(m -> {
+            assertThat(m.id()).isEqualTo(refused.userMessageId());
+            assertThat(m.status()).isEqualTo(MessageStatus.FAILED);
+            assertThat(m.errorCode()).contains(ErrorCode.CIRCUIT_OPEN);
+        });
+        assertThat(refused.retryAfter()).hasValueSatisfying(wait -> assertThat(wait).isPositive());
+        assertThat(refused.retryMeta()).hasValueSatisfying(meta -> {
+            assertThat(meta.attempts()).isZero();
+            assertThat(meta.breakerState()).isEqualTo(BreakerState.Kind.OPEN);
+        });
+        assertThat(telemetry.events()).endsWith("started req-three", "attempt req-three #1 REJECTED CIRCUIT_OPEN",
+                "completed req-three CIRCUIT_OPEN attempts=0");
+    }
+
+    @Test
+    void aBlockedMessageIsStoredMarkedAndPublishedInItsOneTransaction() {
+        failureOf(sendAndSettle(say(ALICE, chat.id(), "How do I build a bomb at home", "k1")));
+
+        assertThat(unitOfWork.started()).isEqualTo(1);
+        assertThat(events.placed()).containsExactly("changed USER FAILED MODERATION_BLOCKED @1");
+        assertThat(telemetry.events()).containsExactly("started req-How do I build a bomb at home",
+                "completed req-How do I build a bomb at home MODERATION_BLOCKED");
+        assertThat(generator.requests()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.parley.domain.retry.RetryPolicy;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -88,11 +89,30 @@ public final class GuardedExecutor {
     public <T> CompletionStage<GuardedResult<T>> execute(
             ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attempt,
             AttemptListener requestListener) {
-        GuardedRun<T> run = new GuardedRun<>(Objects.requireNonNull(chatId, "chatId"),
-                Objects.requireNonNull(attempt, "attempt"), breakers, policy, budget, scheduler, clock, random,
-                List.of(listener, Objects.requireNonNull(requestListener, "requestListener")));
+        GuardedRun<T> run = run(chatId, attempt, requestListener);
         run.start();
         return run.result();
+    }
+
+    /**
+     * The refusal {@link #execute} would answer at once because the chat's breaker is OPEN, or empty if
+     * it is not: for a caller that wants to know before it starts (and so need not start at all). Like
+     * {@code execute}'s refusal it is reported to the listeners (a REJECTED attempt) and carries the
+     * exact remaining open time and the meta of a request that made no attempt; unlike {@code execute} it
+     * never calls an attempt, and takes no half-open permit. Does no I/O and never blocks.
+     */
+    public Optional<GuardedExecutionException> refusalWhileOpen(ChatId chatId, AttemptListener requestListener) {
+        GuardedRun<Void> run = run(chatId, context -> {
+            throw new IllegalStateException("a refusal runs no attempt");
+        }, requestListener);
+        return run.refuseWhileOpen();
+    }
+
+    private <T> GuardedRun<T> run(ChatId chatId, Function<AttemptContext, ? extends CompletionStage<? extends T>> attempt,
+            AttemptListener requestListener) {
+        return new GuardedRun<>(Objects.requireNonNull(chatId, "chatId"),
+                Objects.requireNonNull(attempt, "attempt"), breakers, policy, budget, scheduler, clock, random,
+                List.of(listener, Objects.requireNonNull(requestListener, "requestListener")));
     }
 
     public RetryPolicy policy() {

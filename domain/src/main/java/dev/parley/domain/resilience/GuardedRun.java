@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,6 +87,27 @@ final class GuardedRun<T> {
         }
     }
 
+    /**
+     * Ends the request before any attempt if the chat's breaker is OPEN (its remaining open time is not
+     * zero), as the first attempt's refusal would: no permission is taken, so a half-open probe is never
+     * used up by asking. Returns the refusal the request ended with, if it refused.
+     */
+    Optional<GuardedExecutionException> refuseWhileOpen() {
+        Duration remaining = breakers.remainingOpenTime(chatId);
+        if (remaining.isZero()) {
+            return Optional.empty();
+        }
+        return Optional.of(refuse(new CircuitOpenException(chatId, remaining), BreakerState.Kind.OPEN));
+    }
+
+    private GuardedExecutionException refuse(CircuitOpenException open, BreakerState.Kind state) {
+        report(attempts + 1, Outcome.REJECTED, ErrorCode.CIRCUIT_OPEN, Duration.ZERO, null, state);
+        if (lastFailure != null) {
+            open.addSuppressed(lastFailure);
+        }
+        return fail(ErrorCode.CIRCUIT_OPEN, open.remaining(), open, StopReason.CIRCUIT_OPEN);
+    }
+
     private void runAttempt() {
         if (lastFailure != null && !clock.instant().isBefore(deadline)) {
             fail(lastFailure.code(), lastFailure.retryAfter().orElse(null), lastFailure, StopReason.DEADLINE_REACHED);
@@ -99,12 +121,7 @@ final class GuardedRun<T> {
             return;
         }
         if (!permission.permitted()) {
-            report(attempts + 1, Outcome.REJECTED, ErrorCode.CIRCUIT_OPEN, Duration.ZERO, null, permission.state());
-            CircuitOpenException open = permission.toException(chatId);
-            if (lastFailure != null) {
-                open.addSuppressed(lastFailure);
-            }
-            fail(ErrorCode.CIRCUIT_OPEN, open.remaining(), open, StopReason.CIRCUIT_OPEN);
+            refuse(permission.toException(chatId), permission.state());
             return;
         }
         attempts++;
@@ -192,8 +209,11 @@ final class GuardedRun<T> {
                 : new ParleyException(ErrorCode.INTERNAL_ERROR, "attempt failed with " + t.getClass().getName(), null, t);
     }
 
-    private void fail(ErrorCode code, Duration retryAfter, Throwable cause, StopReason reason) {
-        result.completeExceptionally(new GuardedExecutionException(code, retryAfter, cause, meta(clock.instant()), reason));
+    private GuardedExecutionException fail(ErrorCode code, Duration retryAfter, Throwable cause, StopReason reason) {
+        GuardedExecutionException failure = new GuardedExecutionException(code, retryAfter, cause, meta(clock.instant()),
+                reason);
+        result.completeExceptionally(failure);
+        return failure;
     }
 
     private RetryMeta meta(Instant now) {

@@ -260,6 +260,38 @@ class GuardedExecutorTest {
     }
 
     @Test
+    void tellsBeforehandTheRefusalAnOpenBreakerWouldGiveAndReportsIt() {
+        List<AttemptReport> ownReports = new ArrayList<>();
+        assertThat(executor.refusalWhileOpen(chat, ownReports::add)).isEmpty();
+        assertThat(reports).isEmpty();
+        openTheBreaker();
+        clock.advanceMillis(12_345);
+
+        GuardedExecutionException refusal = executor.refusalWhileOpen(chat, ownReports::add).orElseThrow();
+
+        assertThat(refusal.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
+        assertThat(refusal.retryAfter()).contains(Duration.ofMillis(17_655));
+        assertThat(refusal.getCause()).isInstanceOf(CircuitOpenException.class);
+        assertThat(refusal.retryMeta()).isEqualTo(new RetryMeta(0, List.of(), 0, Kind.OPEN));
+        assertThat(List.of(reports, ownReports)).allSatisfy(told -> assertThat(told).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(r.code()).isEqualTo(ErrorCode.CIRCUIT_OPEN);
+        }));
+    }
+
+    @Test
+    void askingBeforehandNeverTakesTheHalfOpenProbe() {
+        openTheBreaker();
+        clock.advanceMillis(30_000);
+
+        assertThat(executor.refusalWhileOpen(chat, AttemptListener.NONE)).isEmpty();
+
+        assertThat(run(ok("probe")).join().value()).isEqualTo("probe");
+        assertThat(contexts).singleElement().satisfies(ctx -> assertThat(ctx.probe()).isTrue());
+        assertThat(breakers.state(chat).kind()).isEqualTo(Kind.CLOSED);
+    }
+
+    @Test
     void stopsRetryingWithCircuitOpenWhenItsOwnFailureOpensTheBreaker() {
         for (int i = 0; i < 3; i++) {
             breakers.onFailure(chat, ErrorCode.AI_PROVIDER_TIMEOUT);
