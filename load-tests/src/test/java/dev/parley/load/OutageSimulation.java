@@ -24,7 +24,9 @@ import java.time.Duration;
  * a retry budget that refuses most of them ({@code parley.retry.budget.*}, which an outage is what it
  * is for) turns the waiting sends into quick failures, and the shorter the backoff, the more of the
  * server's time goes into sends starting and failing rather than waiting ({@code scripts/bench-e2e
- * scenarios} sets both).
+ * scenarios} sets both). With a backoff longer than the probe's window (two attempts 40 s apart, and
+ * {@code -Dsettle=2 -Dduration=28}) each user sends once and all 500 sends wait while the probe runs:
+ * the waiting alone, without the churn of sends starting and failing.
  */
 public class OutageSimulation extends Simulation {
     private final int waiting = Parley.intProperty("waiting", 500);

@@ -10,8 +10,9 @@ import dev.parley.domain.retry.RetryMeta;
  * {@code chat_generation_completed}, and the metrics and spans of a turn). Implementations must never
  * record message content, and must be quick: they are called on request and scheduler threads.
  *
- * <p>Order per request: {@link #started} on the request's thread (before moderation, the balance
- * and generation), then any {@link #attempt}s, {@link #charged} after a reply was paid for, and
+ * <p>Order per request: {@link #started} on the request's thread once its turn is stored or claimed
+ * (before moderation and generation; if the transaction that stored it then fails, {@link #completed}
+ * follows with that failure), then any {@link #attempt}s, {@link #charged} after a reply was paid for, and
  * {@link #completed} exactly once. A replayed turn reports {@link #completed} only.
  */
 public interface GenerationTelemetry {
