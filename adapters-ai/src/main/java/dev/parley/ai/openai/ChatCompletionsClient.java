@@ -4,6 +4,7 @@ import dev.parley.ai.telemetry.Redaction;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
+import dev.parley.domain.generation.ReplyDeltas;
 import dev.parley.domain.telemetry.TelemetryEvent;
 import dev.parley.domain.telemetry.TelemetryEvents;
 import io.opentelemetry.api.OpenTelemetry;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -100,7 +102,7 @@ public final class ChatCompletionsClient {
                             reply = ChatCompletionsResponses.reply(response, settings.model(), clock);
                         }
                     } catch (ProviderRejectedException rejected) {
-                        report(rejected, response, request);
+                        report(rejected, response.body(), request);
                         failed = rejected;
                     } catch (ParleyException failure) {
                         failed = failure;
@@ -117,24 +119,97 @@ public final class ChatCompletionsClient {
         return result;
     }
 
+    /**
+     * One attempt, streamed ({@code "stream": true}, {@code Accept: text/event-stream}): each piece of the
+     * reply reaches {@code deltas} as the provider sends it ({@link ChatCompletionStream}); the stage
+     * completes with the whole reply, or exceptionally with a {@link ParleyException} (never wrapped) —
+     * as {@link #complete} maps a response, plus a stream cut before its end ({@code
+     * AI_PROVIDER_UNAVAILABLE}), an error event, and a silence longer than {@code idle} between two
+     * pieces of the body ({@code AI_PROVIDER_TIMEOUT}; the exchange is dropped). A provider that answers
+     * with a whole (non-streamed) completion is read as one and its reply sent as one delta. Pieces sent
+     * before a failure belong to no reply; a piece may still arrive just after the stage failed by the
+     * idle timeout. The request's own timeout bounds the wait for the response's headers only.
+     */
+    public CompletionStage<GeneratedReply> stream(GenerationRequest request, ReplyDeltas deltas, Duration idle,
+            Context parent) {
+        CompletableFuture<GeneratedReply> result = new CompletableFuture<>();
+        HttpRequest.Builder builder;
+        try {
+            builder = httpRequest(request, true);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(ChatCompletionsResponses.transportFailure(e));
+            return result;
+        }
+        ProviderCallTelemetry.Call call = traces.start(parent, builder);
+        ChatCompletionStream decoder = new ChatCompletionStream(settings.model(), deltas, OpenAiDefaults.MAX_RESPONSE_BYTES);
+        HttpResponse.BodyHandler<Object> handler = info -> {
+            boolean events = info.statusCode() >= 200 && info.statusCode() < 300 && info.headers()
+                    .firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+            return events
+                    ? HttpResponse.BodySubscribers.mapping(new StreamingBody(decoder, idle), reply -> (Object) reply)
+                    : HttpResponse.BodySubscribers.mapping(
+                            new BoundedBodyHandler(OpenAiDefaults.MAX_RESPONSE_BYTES).apply(info), text -> (Object) text);
+        };
+        http.sendAsync(builder.build(), handler).whenComplete((response, error) -> {
+            GeneratedReply reply = null;
+            ParleyException failed = null;
+            try {
+                if (error != null) {
+                    failed = ChatCompletionsResponses.transportFailure(error);
+                } else if (response.body() instanceof GeneratedReply streamed) {
+                    reply = streamed;
+                } else {
+                    String body = (String) response.body();
+                    try {
+                        reply = ChatCompletionsResponses.reply(response.statusCode(), response.headers(), body,
+                                settings.model(), clock);
+                    } catch (ProviderRejectedException rejected) {
+                        report(rejected, body, request);
+                        throw rejected;
+                    }
+                    if (!reply.content().isEmpty()) {
+                        deltas.delta(reply.content()); // a whole completion: one piece
+                    }
+                }
+            } catch (ParleyException failure) {
+                failed = failure;
+            } catch (RuntimeException unexpected) {
+                failed = ChatCompletionsResponses.transportFailure(unexpected);
+            }
+            call.end(response == null ? null : response.headers(), response == null ? 0 : response.statusCode(),
+                    ProviderCallTelemetry.Usage.NONE, reply, failed);
+            if (failed != null) {
+                result.completeExceptionally(failed);
+            } else {
+                result.complete(reply);
+            }
+        });
+        return result;
+    }
+
     private HttpRequest.Builder httpRequest(GenerationRequest request) {
-        String body = ChatPrompt.body(settings.model(), request, settings.maxHistoryChars(), settings.maxTokens()).toString();
+        return httpRequest(request, false);
+    }
+
+    private HttpRequest.Builder httpRequest(GenerationRequest request, boolean stream) {
+        String body = ChatPrompt.body(settings.model(), request, settings.maxHistoryChars(), settings.maxTokens(), stream)
+                .toString();
         HttpRequest.Builder builder = HttpRequest.newBuilder(settings.chatCompletionsUri())
                 .timeout(requestTimeout)
                 .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
+                .header("Accept", stream ? "text/event-stream" : "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         settings.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
         return builder;
     }
 
-    private void report(ProviderRejectedException rejected, HttpResponse<String> response, GenerationRequest request) {
+    private void report(ProviderRejectedException rejected, String responseBody, GenerationRequest request) {
         List<String> known = new ArrayList<>();
         settings.apiKey().ifPresent(known::add);
         known.add(request.persona().systemPrompt());
         request.history().forEach(message -> known.add(message.content()));
         known.add(request.userMessage().content());
-        String detail = ChatCompletionsResponses.errorMessage(response.body())
+        String detail = ChatCompletionsResponses.errorMessage(responseBody)
                 .map(message -> Redaction.scrub(message, known))
                 .orElse("");
         telemetry.emit(TelemetryEvent.warning("ai_provider_rejected")

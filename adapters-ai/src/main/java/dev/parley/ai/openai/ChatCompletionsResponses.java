@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
@@ -48,13 +49,17 @@ final class ChatCompletionsResponses {
 
     /** The outcome of a response: the reply, or the failure to complete the attempt with. */
     static GeneratedReply reply(HttpResponse<String> response, String requestedModel, Clock clock) {
-        int status = response.statusCode();
+        return reply(response.statusCode(), response.headers(), response.body(), requestedModel, clock);
+    }
+
+    /** As {@link #reply(HttpResponse, String, Clock)}, from the parts of a response. */
+    static GeneratedReply reply(int status, HttpHeaders headers, String body, String requestedModel, Clock clock) {
         if (status >= 200 && status < 300) {
-            return parse(response.body(), requestedModel);
+            return parse(body, requestedModel);
         }
         if (status == 429) {
             throw new ParleyException(ErrorCode.AI_RATE_LIMITED, "the AI provider is rate limiting (HTTP 429)",
-                    RetryAfterHeaders.parse(response.headers(), clock).orElse(null));
+                    RetryAfterHeaders.parse(headers, clock).orElse(null));
         }
         if (status == 408) {
             throw new ParleyException(ErrorCode.AI_PROVIDER_TIMEOUT, "the AI provider timed out (HTTP 408)");
@@ -64,7 +69,7 @@ final class ChatCompletionsResponses {
         }
         if (status >= 500) {
             throw new ParleyException(ErrorCode.AI_PROVIDER_UNAVAILABLE, "the AI provider failed (HTTP " + status + ")",
-                    RetryAfterHeaders.parse(response.headers(), clock).orElse(null));
+                    RetryAfterHeaders.parse(headers, clock).orElse(null));
         }
         throw new ParleyException(ErrorCode.AI_BAD_RESPONSE, "unexpected HTTP " + status + " from the AI provider");
     }

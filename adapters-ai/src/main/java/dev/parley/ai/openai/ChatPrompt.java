@@ -25,13 +25,21 @@ final class ChatPrompt {
     }
 
     static JsonObject body(String model, GenerationRequest request, int maxHistoryChars, int maxTokens) {
+        return body(model, request, maxHistoryChars, maxTokens, false);
+    }
+
+    /** As above; {@code stream}: the reply asked for as Server-Sent Events ({@code "stream": true}). */
+    static JsonObject body(String model, GenerationRequest request, int maxHistoryChars, int maxTokens, boolean stream) {
         JsonArrayBuilder messages = JSON.createArrayBuilder()
                 .add(JSON.createObjectBuilder().add("role", "system").add("content", request.persona().systemPrompt()));
         for (Message message : window(request, maxHistoryChars)) {
             messages.add(JSON.createObjectBuilder().add("role", role(message.role())).add("content", message.content()));
         }
-        return JSON.createObjectBuilder().add("model", model).add("max_tokens", maxTokens).add("messages", messages)
-                .build();
+        var body = JSON.createObjectBuilder().add("model", model).add("max_tokens", maxTokens).add("messages", messages);
+        if (stream) {
+            body.add("stream", true);
+        }
+        return body.build();
     }
 
     /** The messages that fit the budget, oldest first, ending with the message being answered. */

@@ -17,6 +17,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Objects;
@@ -117,17 +118,25 @@ final class ProviderCallTelemetry {
          * succeeded, else {@code failure}.
          */
         void end(HttpResponse<String> response, GeneratedReply reply, ParleyException failure) {
+            end(response == null ? null : response.headers(), response == null ? 0 : response.statusCode(),
+                    response == null ? Usage.NONE : Usage.of(response.body()), reply, failure);
+        }
+
+        /**
+         * As {@link #end(HttpResponse, GeneratedReply, ParleyException)}, from the parts of a response
+         * ({@code headers} null when none came; a streamed reply's usage is not read: {@link Usage#NONE}).
+         */
+        void end(HttpHeaders headers, int status, Usage usage, GeneratedReply reply, ParleyException failure) {
             AttributesBuilder metric = Attributes.builder().put(OPERATION, CHAT).put(SYSTEM, OPENAI)
                     .put(REQUEST_MODEL, model).put(SERVER_ADDRESS, host).put(SERVER_PORT, port);
-            if (response != null) {
-                span.setAttribute(STATUS, (long) response.statusCode());
-                response.headers().firstValue("x-request-id")
+            if (headers != null) {
+                span.setAttribute(STATUS, (long) status);
+                headers.firstValue("x-request-id")
                         .ifPresent(id -> span.setAttribute(PROVIDER_REQUEST_ID, List.of(id)));
             }
             if (reply != null) {
                 metric.put(RESPONSE_MODEL, reply.model());
                 span.setAttribute(RESPONSE_MODEL, reply.model());
-                Usage usage = response == null ? Usage.NONE : Usage.of(response.body());
                 usage.id().ifPresent(id -> span.setAttribute(RESPONSE_ID, id));
                 Attributes base = metric.build();
                 usage.input().ifPresent(tokens -> {

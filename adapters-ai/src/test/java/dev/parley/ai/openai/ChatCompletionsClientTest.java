@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.parley.ai.testing.EndlessProvider;
 import dev.parley.ai.testing.LogCapture;
 import dev.parley.ai.testing.RecordedEvents;
+import dev.parley.ai.testing.Stages;
 import dev.parley.domain.chat.Message;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
@@ -34,7 +35,6 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -91,13 +91,7 @@ class ChatCompletionsClientTest {
     }
 
     private static ParleyException failure(CompletionStage<GeneratedReply> stage) throws Exception {
-        try {
-            GeneratedReply unexpected = stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure, got " + unexpected);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(ParleyException.class);
-            return (ParleyException) e.getCause();
-        }
+        return Stages.failure(stage);
     }
 
     @Test

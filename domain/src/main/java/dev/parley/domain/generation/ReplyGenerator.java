@@ -10,4 +10,20 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ReplyGenerator {
     CompletionStage<GeneratedReply> generate(GenerationRequest request);
+
+    /**
+     * One attempt, streamed: the reply's text reaches {@code deltas} in pieces as the provider writes
+     * it, and the stage completes with the whole reply — what the deltas said, assembled, then cleaned
+     * and cut like any {@link GeneratedReply} — or fails as {@link #generate} does. An attempt that fails
+     * half-way has sent some deltas: they belong to no reply. A provider that cannot stream answers with
+     * the whole reply as one delta (this default).
+     */
+    default CompletionStage<GeneratedReply> stream(GenerationRequest request, ReplyDeltas deltas) {
+        return generate(request).thenApply(reply -> {
+            if (!reply.content().isEmpty()) {
+                deltas.delta(reply.content());
+            }
+            return reply;
+        });
+    }
 }
