@@ -10,6 +10,7 @@ import dev.parley.domain.telemetry.TelemetryEvents;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * One attempt at a chat completion over HTTP: {@code POST {base-url}/v1/chat/completions} with the
@@ -82,41 +84,9 @@ public final class ChatCompletionsClient {
      * {@code traceparent} goes to the provider ({@link ProviderCallTelemetry}).
      */
     public CompletionStage<GeneratedReply> complete(GenerationRequest request, Context parent) {
-        CompletableFuture<GeneratedReply> result = new CompletableFuture<>();
-        HttpRequest.Builder builder;
-        try {
-            builder = httpRequest(request);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(ChatCompletionsResponses.transportFailure(e));
-            return result;
-        }
-        ProviderCallTelemetry.Call call = traces.start(parent, builder);
-        http.sendAsync(builder.build(), new BoundedBodyHandler(OpenAiDefaults.MAX_RESPONSE_BYTES))
-                .whenComplete((response, error) -> {
-                    GeneratedReply reply = null;
-                    ParleyException failed = null;
-                    try {
-                        if (error != null) {
-                            failed = ChatCompletionsResponses.transportFailure(error);
-                        } else {
-                            reply = ChatCompletionsResponses.reply(response, settings.model(), clock);
-                        }
-                    } catch (ProviderRejectedException rejected) {
-                        report(rejected, response.body(), request);
-                        failed = rejected;
-                    } catch (ParleyException failure) {
-                        failed = failure;
-                    } catch (RuntimeException unexpected) {
-                        failed = ChatCompletionsResponses.transportFailure(unexpected);
-                    }
-                    call.end(response, reply, failed);
-                    if (failed != null) {
-                        result.completeExceptionally(failed);
-                    } else {
-                        result.complete(reply);
-                    }
-                });
-        return result;
+        return exchange(request, false, parent, new BoundedBodyHandler(OpenAiDefaults.MAX_RESPONSE_BYTES),
+                response -> answer(response.statusCode(), response.headers(), response.body(), request),
+                response -> ProviderCallTelemetry.Usage.of(response.body()));
     }
 
     /**
@@ -132,15 +102,6 @@ public final class ChatCompletionsClient {
      */
     public CompletionStage<GeneratedReply> stream(GenerationRequest request, ReplyDeltas deltas, Duration idle,
             Context parent) {
-        CompletableFuture<GeneratedReply> result = new CompletableFuture<>();
-        HttpRequest.Builder builder;
-        try {
-            builder = httpRequest(request, true);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(ChatCompletionsResponses.transportFailure(e));
-            return result;
-        }
-        ProviderCallTelemetry.Call call = traces.start(parent, builder);
         ChatCompletionStream decoder = new ChatCompletionStream(settings.model(), deltas, OpenAiDefaults.MAX_RESPONSE_BYTES);
         HttpResponse.BodyHandler<Object> handler = info -> {
             boolean events = info.statusCode() >= 200 && info.statusCode() < 300 && info.headers()
@@ -150,26 +111,43 @@ public final class ChatCompletionsClient {
                     : HttpResponse.BodySubscribers.mapping(
                             new BoundedBodyHandler(OpenAiDefaults.MAX_RESPONSE_BYTES).apply(info), text -> (Object) text);
         };
+        return exchange(request, true, parent, handler, response -> {
+            if (response.body() instanceof GeneratedReply streamed) {
+                return streamed;
+            }
+            GeneratedReply whole = answer(response.statusCode(), response.headers(), (String) response.body(), request);
+            if (!whole.content().isEmpty()) {
+                deltas.delta(whole.content()); // a whole completion: one piece
+            }
+            return whole;
+        }, response -> ProviderCallTelemetry.Usage.NONE);
+    }
+
+    /**
+     * Sends the attempt's request and completes the returned stage with what {@code outcome} makes of the
+     * response (it throws {@link ParleyException} for a failure), or with the transport's failure; the
+     * call's span and metrics end either way ({@code usage}: the tokens the response reports).
+     */
+    private <T> CompletionStage<GeneratedReply> exchange(GenerationRequest request, boolean stream, Context parent,
+            HttpResponse.BodyHandler<T> handler, Function<HttpResponse<T>, GeneratedReply> outcome,
+            Function<HttpResponse<T>, ProviderCallTelemetry.Usage> usage) {
+        CompletableFuture<GeneratedReply> result = new CompletableFuture<>();
+        HttpRequest.Builder builder;
+        try {
+            builder = httpRequest(request, stream);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(ChatCompletionsResponses.transportFailure(e));
+            return result;
+        }
+        ProviderCallTelemetry.Call call = traces.start(parent, builder);
         http.sendAsync(builder.build(), handler).whenComplete((response, error) -> {
             GeneratedReply reply = null;
             ParleyException failed = null;
             try {
                 if (error != null) {
                     failed = ChatCompletionsResponses.transportFailure(error);
-                } else if (response.body() instanceof GeneratedReply streamed) {
-                    reply = streamed;
                 } else {
-                    String body = (String) response.body();
-                    try {
-                        reply = ChatCompletionsResponses.reply(response.statusCode(), response.headers(), body,
-                                settings.model(), clock);
-                    } catch (ProviderRejectedException rejected) {
-                        report(rejected, body, request);
-                        throw rejected;
-                    }
-                    if (!reply.content().isEmpty()) {
-                        deltas.delta(reply.content()); // a whole completion: one piece
-                    }
+                    reply = outcome.apply(response);
                 }
             } catch (ParleyException failure) {
                 failed = failure;
@@ -177,7 +155,8 @@ public final class ChatCompletionsClient {
                 failed = ChatCompletionsResponses.transportFailure(unexpected);
             }
             call.end(response == null ? null : response.headers(), response == null ? 0 : response.statusCode(),
-                    ProviderCallTelemetry.Usage.NONE, reply, failed);
+                    response == null || reply == null ? ProviderCallTelemetry.Usage.NONE : usage.apply(response),
+                    reply, failed);
             if (failed != null) {
                 result.completeExceptionally(failed);
             } else {
@@ -187,8 +166,14 @@ public final class ChatCompletionsClient {
         return result;
     }
 
-    private HttpRequest.Builder httpRequest(GenerationRequest request) {
-        return httpRequest(request, false);
+    /** A whole (non-streamed) answer: the reply, or its failure; a rejection is reported once. */
+    private GeneratedReply answer(int status, HttpHeaders headers, String body, GenerationRequest request) {
+        try {
+            return ChatCompletionsResponses.reply(status, headers, body, settings.model(), clock);
+        } catch (ProviderRejectedException rejected) {
+            report(rejected, body, request);
+            throw rejected;
+        }
     }
 
     private HttpRequest.Builder httpRequest(GenerationRequest request, boolean stream) {

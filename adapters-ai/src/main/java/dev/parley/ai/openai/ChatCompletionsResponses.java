@@ -18,7 +18,6 @@ import java.io.StringReader;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.util.Optional;
@@ -48,11 +47,6 @@ final class ChatCompletionsResponses {
     }
 
     /** The outcome of a response: the reply, or the failure to complete the attempt with. */
-    static GeneratedReply reply(HttpResponse<String> response, String requestedModel, Clock clock) {
-        return reply(response.statusCode(), response.headers(), response.body(), requestedModel, clock);
-    }
-
-    /** As {@link #reply(HttpResponse, String, Clock)}, from the parts of a response. */
     static GeneratedReply reply(int status, HttpHeaders headers, String body, String requestedModel, Clock clock) {
         if (status >= 200 && status < 300) {
             return parse(body, requestedModel);

@@ -18,7 +18,6 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -114,17 +113,9 @@ final class ProviderCallTelemetry {
         }
 
         /**
-         * The call ended: {@code response} is {@code null} when none came; {@code reply} when it
-         * succeeded, else {@code failure}.
-         */
-        void end(HttpResponse<String> response, GeneratedReply reply, ParleyException failure) {
-            end(response == null ? null : response.headers(), response == null ? 0 : response.statusCode(),
-                    response == null ? Usage.NONE : Usage.of(response.body()), reply, failure);
-        }
-
-        /**
-         * As {@link #end(HttpResponse, GeneratedReply, ParleyException)}, from the parts of a response
-         * ({@code headers} null when none came; a streamed reply's usage is not read: {@link Usage#NONE}).
+         * The call ended: {@code headers} (and {@code status}) are {@code null} (0) when no response came;
+         * {@code reply} when it succeeded, with the tokens its response reported ({@code usage}), else
+         * {@code failure}.
          */
         void end(HttpHeaders headers, int status, Usage usage, GeneratedReply reply, ParleyException failure) {
             AttributesBuilder metric = Attributes.builder().put(OPERATION, CHAT).put(SYSTEM, OPENAI)
