@@ -4,6 +4,7 @@ import dev.parley.domain.chat.ChatId;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.resilience.AttemptReport;
 import dev.parley.domain.retry.RetryMeta;
+import java.time.Duration;
 
 /**
  * Port: what the send-a-message use case reports for observability ({@code chat_generation_attempt},
@@ -12,7 +13,8 @@ import dev.parley.domain.retry.RetryMeta;
  *
  * <p>Order per request: {@link #started} on the request's thread once its turn is stored or claimed
  * (before moderation and generation; if the transaction that stored it then fails, {@link #completed}
- * follows with that failure), then any {@link #attempt}s, {@link #charged} after a reply was paid for, and
+ * follows with that failure), then any {@link #attempt}s (a streamed attempt may report its
+ * {@link #firstDelta} before it ends), {@link #charged} after a reply was paid for, and
  * {@link #completed} exactly once. A replayed turn reports {@link #completed} only.
  */
 public interface GenerationTelemetry {
@@ -35,6 +37,13 @@ public interface GenerationTelemetry {
 
     /** A reply was stored and {@code tokens} were charged for it. */
     default void charged(String requestId, long tokens) {
+    }
+
+    /**
+     * The first piece of a streamed attempt's reply arrived, {@code sinceAttemptStart} after the attempt
+     * was started (time to first token). At most once per attempt; only for streamed turns.
+     */
+    default void firstDelta(String requestId, ChatId chatId, int attempt, Duration sinceAttemptStart) {
     }
 
     /** One generation attempt of a request ended (or was refused by the breaker). */
