@@ -1,5 +1,6 @@
 package dev.parley.rest.chat;
 
+import dev.parley.application.chat.ChatTurn;
 import dev.parley.application.chat.ListChatsUseCase;
 import dev.parley.application.chat.ReadMessagesQuery;
 import dev.parley.application.chat.ReadMessagesUseCase;
@@ -7,6 +8,7 @@ import dev.parley.application.chat.SendMessageCommand;
 import dev.parley.application.chat.SendMessageUseCase;
 import dev.parley.application.chat.StartChatCommand;
 import dev.parley.application.chat.StartChatUseCase;
+import dev.parley.application.chat.TurnObserver;
 import dev.parley.application.chat.WatchChatQuery;
 import dev.parley.application.chat.WatchChatUseCase;
 import dev.parley.application.limit.UserQuotas;
@@ -25,6 +27,8 @@ import dev.parley.rest.chat.Json.MessagePageJson;
 import dev.parley.rest.chat.Json.SendMessageRequest;
 import dev.parley.rest.chat.Json.StartChatRequest;
 import dev.parley.rest.debug.ArmsDebugFaults;
+import dev.parley.rest.debug.DebugFaults;
+import dev.parley.rest.debug.DebugFaultsFilter;
 import dev.parley.rest.problem.DomainProblems;
 import dev.parley.rest.problem.Problem;
 import dev.parley.rest.problem.ProblemResponses;
@@ -55,6 +59,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -84,6 +89,8 @@ public class ChatResource {
     EventTickets tickets;
     @Inject
     SendDeadlines deadlines;
+    @Inject
+    ReplyStreams replyStreams;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -157,7 +164,8 @@ public class ChatResource {
     /**
      * Sends a message and answers with the reply (201) once it is generated, or with a problem. The
      * request thread is released while the reply is generated. An {@code X-Debug-Force-Error} header
-     * is armed around the request by {@link dev.parley.rest.debug.DebugFaultsFilter}.
+     * is armed around the request by {@link dev.parley.rest.debug.DebugFaultsFilter}. A client that asks
+     * for {@code text/event-stream} gets {@link #sendStreamed} instead.
      */
     @POST
     @Path("{chatId}/messages")
@@ -169,8 +177,7 @@ public class ChatResource {
         RequestInfo info = RequestInfo.from(request);
         SendMessageCommand command;
         try {
-            command = new SendMessageCommand(currentUser.id(), new ChatId(Params.uuid(chatId, "chatId")),
-                    body == null ? null : body.content(), Optional.ofNullable(idempotencyKey), info.requestId());
+            command = command(chatId, body, idempotencyKey, info);
         } catch (RuntimeException e) {
             response.resume(problem(e, info));
             return;
@@ -179,8 +186,14 @@ public class ChatResource {
         // one shared sweeper instead of response.setTimeout: a timer per request cost every request (SendDeadlines)
         SendDeadlines.Deadline deadline = deadlines.watch(() -> response.resume(
                 problem(SendTimeout.stillAnswering(command.chatId(), stored.get()), info)));
+        TurnObserver observer = new TurnObserver() {
+            @Override
+            public void stored(MessageId userMessageId) {
+                stored.set(userMessageId);
+            }
+        };
         try {
-            sendMessage.send(command, stored::set).whenComplete((turn, error) -> {
+            sendMessage.send(command, observer).whenComplete((turn, error) -> {
                 if (deadline.met()) {
                     response.resume(error == null
                             ? Response.status(Response.Status.CREATED)
@@ -197,11 +210,73 @@ public class ChatResource {
         }
     }
 
+    /**
+     * The same send, its reply streamed ({@code Accept: text/event-stream}; {@link ReplyStream} says
+     * which events). The same validation and the same problems as {@link #send} until the turn is
+     * accepted, as plain problem responses; from then on the stream is open and the turn's end is its
+     * last event, {@code completed} or {@code failed}. A debug fault stays armed until the turn ends:
+     * this response's filters run with its first event, before the attempts.
+     */
+    @POST
+    @Path("{chatId}/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @ArmsDebugFaults
+    public void sendStreamed(@PathParam("chatId") String chatId, SendMessageRequest body,
+            @HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest request,
+            @Context SseEventSink sink, @Context Sse sse) {
+        RequestInfo info = RequestInfo.from(request);
+        SendMessageCommand command = command(chatId, body, idempotencyKey, info);
+        DebugFaults.Armed armed = DebugFaultsFilter.keepArmed(request);
+        ReplyStream stream = replyStreams.open(sink, sse);
+        SendDeadlines.Deadline deadline = deadlines.watch(() -> stream.failed(
+                problemBody(SendTimeout.stillAnswering(command.chatId(), stream.storedMessage()), info)));
+        CompletionStage<ChatTurn> turn;
+        try {
+            turn = sendMessage.send(command, stream);
+        } catch (RuntimeException e) {
+            armed.close();
+            if (!deadline.met()) {
+                return; // answered as timed out already
+            }
+            if (!stream.started()) {
+                throw e; // before the stream: the problem as a response of its own
+            }
+            stream.failed(problemBody(e, info));
+            return;
+        }
+        turn.whenComplete((done, error) -> {
+            armed.close();
+            if (deadline.met()) {
+                if (error == null) {
+                    stream.completed(done);
+                } else {
+                    stream.failed(problemBody(error, info));
+                }
+            }
+        });
+    }
+
+    private SendMessageCommand command(String chatId, SendMessageRequest body, String idempotencyKey,
+            RequestInfo info) {
+        return new SendMessageCommand(currentUser.id(), new ChatId(Params.uuid(chatId, "chatId")),
+                body == null ? null : body.content(), Optional.ofNullable(idempotencyKey), info.requestId());
+    }
+
     private static Response problem(Throwable error, RequestInfo info) {
+        return ProblemResponses.toResponse(answered(error, info), info);
+    }
+
+    private static String problemBody(Throwable error, RequestInfo info) {
+        return ProblemResponses.body(answered(error, info), info);
+    }
+
+    /** The problem a failure is answered with, logged once as answered. */
+    private static Problem answered(Throwable error, RequestInfo info) {
         Throwable cause = Failures.unwrap(error);
         Problem problem = cause instanceof ParleyException parley ? DomainProblems.of(parley, info.locale())
                 : DomainProblems.internal(info.locale());
         ServerErrorLog.answered(problem, info, cause);
-        return ProblemResponses.toResponse(problem, info);
+        return problem;
     }
 }

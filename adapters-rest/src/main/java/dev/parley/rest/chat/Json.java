@@ -74,6 +74,17 @@ public final class Json {
         }
     }
 
+    /** A streamed reply's {@code delta} event: the next piece of attempt {@code attempt}'s reply. */
+    public record DeltaJson(int attempt, String text) {
+    }
+
+    /**
+     * A streamed reply's {@code retrying} event: attempt {@code attempt} failed with {@code errorCode} (its
+     * text is void) and the next one starts after {@code backoffMs}.
+     */
+    public record RetryingJson(int attempt, String errorCode, long backoffMs) {
+    }
+
     /**
      * The success body of {@code POST /api/chats/{chatId}/messages}. {@code replayed} is present (true)
      * when the turn was completed earlier under the same idempotency key and nothing new was charged.

@@ -4,6 +4,7 @@ import dev.parley.domain.chat.ChatId;
 import dev.parley.rest.problem.RequestInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -53,6 +54,18 @@ public class DebugFaultsFilter implements ContainerRequestFilter, ContainerRespo
             request.removeProperty(ARMED);
             armed.close();
         }
+    }
+
+    /**
+     * For a response that starts before its request is done (a streamed reply: its response filters
+     * run with its first event, while the turn still has attempts to make): takes what the request armed
+     * away from this filter, and gives the disarming to the caller, who runs it when the request is
+     * done. Does nothing (and disarms nothing) when the request armed nothing.
+     */
+    public static DebugFaults.Armed keepArmed(HttpServletRequest request) {
+        Object armed = request.getAttribute(ARMED);
+        request.removeAttribute(ARMED);
+        return armed instanceof DebugFaults.Armed a ? a : DebugFaults.Armed.NOTHING;
     }
 
     private static Optional<ChatId> chatOf(ContainerRequestContext request) {

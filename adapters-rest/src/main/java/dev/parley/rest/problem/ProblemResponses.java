@@ -24,10 +24,24 @@ public final class ProblemResponses {
     }
 
     public static Response toResponse(Problem problem, RequestInfo request) {
-        long retryAfter = problem.retryAfterSeconds();
-        if (retryAfter < 0 && (problem.status() == 429 || problem.status() == 503)) {
-            retryAfter = 1;
+        long retryAfter = retryAfterSeconds(problem);
+        Response.ResponseBuilder response = Response.status(problem.status())
+                .type(PROBLEM_JSON + ";charset=UTF-8")
+                .header(RequestInfo.REQUEST_ID_HEADER, request.requestId())
+                .header(HttpHeaders.CONTENT_LANGUAGE, request.locale().getLanguage())
+                .entity(body(problem, request));
+        if (retryAfter >= 0) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         }
+        return response.build();
+    }
+
+    /**
+     * The problem's JSON body, as {@link #toResponse} sends it: also what a streamed reply's
+     * {@code failed} event carries, where no status line or header can tell it any more.
+     */
+    public static String body(Problem problem, RequestInfo request) {
+        long retryAfter = retryAfterSeconds(problem);
         JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("type", TYPE_PREFIX + problem.code().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .add("title", ProblemMessages.title(problem.code()))
@@ -54,14 +68,12 @@ public final class ProblemResponses {
                 body.add(e.getKey(), v.toString());
             }
         }
-        Response.ResponseBuilder response = Response.status(problem.status())
-                .type(PROBLEM_JSON + ";charset=UTF-8")
-                .header(RequestInfo.REQUEST_ID_HEADER, request.requestId())
-                .header(HttpHeaders.CONTENT_LANGUAGE, request.locale().getLanguage())
-                .entity(body.build().toString());
-        if (retryAfter >= 0) {
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-        }
-        return response.build();
+        return body.build().toString();
+    }
+
+    /** 429 and 503 always name a wait (1 s when the cause gave no better hint); -1 for none. */
+    private static long retryAfterSeconds(Problem problem) {
+        long retryAfter = problem.retryAfterSeconds();
+        return retryAfter < 0 && (problem.status() == 429 || problem.status() == 503) ? 1 : retryAfter;
     }
 }

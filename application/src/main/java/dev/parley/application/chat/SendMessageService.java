@@ -32,7 +32,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * The send-a-message use case (docs/architecture.md#the-turn-flow).
@@ -128,8 +127,8 @@ public final class SendMessageService implements SendMessageUseCase {
     }
 
     @Override
-    public CompletionStage<ChatTurn> send(SendMessageCommand command, Consumer<MessageId> onStored) {
-        Objects.requireNonNull(onStored, "onStored");
+    public CompletionStage<ChatTurn> send(SendMessageCommand command, TurnObserver observer) {
+        Objects.requireNonNull(observer, "observer");
         Instant now = TurnTime.now(clock);
         Message sent = Message.userMessage(new MessageId(ids.next()), command.chatId(), command.content(),
                 command.idempotencyKey(), now);
@@ -154,17 +153,18 @@ public final class SendMessageService implements SendMessageUseCase {
             if (permit != null) {
                 permit.withdraw(); // a repeat of a stored turn: it does not count
             }
-            return answerWithoutGenerating(command, opened.admission(), onStored);
+            return answerWithoutGenerating(command, opened.admission(), observer);
         }
         // a turn to generate always holds a permit: a refused one is only ever answered from a stored turn;
         // its message is stored, or its failed turn claimed, by the opening transaction
-        onStored.accept(generate.turn().userMessage().id());
+        observer.stored(generate.turn().userMessage().id());
+        observer.accepted(generate.turn().userMessage());
         if (opened.decided() != null) {
             permit.release(); // it ended in the opening transaction
             return CompletableFuture.failedFuture(outcomes.endedAtOpening(command, generate.turn(), opened.decided()));
         }
         // the permit is given back when the turn ends, however it ends; the stage returned completes after that
-        return generate(command, opened, generate.turn())
+        return generate(command, opened, generate.turn(), observer)
                 .whenComplete((turn, error) -> permit.release());
     }
 
@@ -242,10 +242,12 @@ public final class SendMessageService implements SendMessageUseCase {
 
     /** A replay, a turn in progress or a reused key: nothing is stored or generated. */
     private CompletionStage<ChatTurn> answerWithoutGenerating(SendMessageCommand command, Admission admission,
-            Consumer<MessageId> onStored) {
-        storedMessage(admission).ifPresent(onStored);
+            TurnObserver observer) {
+        storedMessage(admission).ifPresent(observer::stored);
         if (admission instanceof Admission.Replay replay) {
-            return CompletableFuture.completedFuture(replay(command, replay));
+            ChatTurn replayed = replay(command, replay);
+            observer.accepted(replayed.userMessage());
+            return CompletableFuture.completedFuture(replayed);
         }
         if (admission instanceof Admission.KeyReused) {
             throw new ParleyException(ErrorCode.IDEMPOTENCY_KEY_REUSED, "key reused for other content");
@@ -346,16 +348,29 @@ public final class SendMessageService implements SendMessageUseCase {
 
     /**
      * Generation under the breaker and retry policy (announced in the opening transaction); ends the turn.
+     * A streamed turn's attempts stream, each through {@link StreamedAttempts}; the reply stored and
+     * charged is the completed attempt's, as for any turn.
      */
-    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Opened opened, Turn turn) {
+    private CompletionStage<ChatTurn> generate(SendMessageCommand command, Opened opened, Turn turn,
+            TurnObserver observer) {
         Message userMessage = turn.userMessage();
         Chat chat = opened.chat();
         boolean started = opened.announced();
         try {
             GenerationRequest request = new GenerationRequest(chat.id(), opened.persona(), opened.history(),
                     userMessage, Optional.of(command.requestId()));
-            return guarded.execute(chat.id(), attempt -> ports.generator().generate(request),
-                            report -> ports.telemetry().attempt(command.requestId(), report))
+            StreamedAttempts streamed = observer.streaming()
+                    ? new StreamedAttempts(observer, ports.telemetry(), command.requestId(), chat.id(), clock)
+                    : null;
+            return guarded.execute(chat.id(),
+                            attempt -> streamed == null ? ports.generator().generate(request)
+                                    : ports.generator().stream(request, streamed.open(attempt.attempt())),
+                            report -> {
+                                ports.telemetry().attempt(command.requestId(), report);
+                                if (streamed != null) {
+                                    streamed.ended(report);
+                                }
+                            })
                     .handle((result, error) -> {
                         if (error != null) {
                             ParleyException failure = TurnOutcomes.unwrap(error);

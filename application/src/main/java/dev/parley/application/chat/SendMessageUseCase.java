@@ -1,8 +1,6 @@
 package dev.parley.application.chat;
 
-import dev.parley.domain.chat.MessageId;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
  * Sends a user message to a chat and gets the persona's reply. The user message is stored before
@@ -15,13 +13,12 @@ import java.util.function.Consumer;
  */
 public interface SendMessageUseCase {
     /**
-     * Sends the message; {@code onStored} hears the user message's id as soon as the turn is known
-     * (stored, or found under the idempotency key), before the reply, so that a caller that must give
-     * up waiting can still name the message to retry.
+     * Sends the message; {@code observer} hears the turn as it goes ({@link TurnObserver}: the stored
+     * message's id before the reply, and for a streamed turn the reply's pieces and retries).
      */
-    CompletionStage<ChatTurn> send(SendMessageCommand command, Consumer<MessageId> onStored);
+    CompletionStage<ChatTurn> send(SendMessageCommand command, TurnObserver observer);
 
     default CompletionStage<ChatTurn> send(SendMessageCommand command) {
-        return send(command, id -> { });
+        return send(command, TurnObserver.NONE);
     }
 }

@@ -38,6 +38,7 @@ import dev.parley.domain.testing.ManualScheduler;
 import dev.parley.domain.testing.MutableClock;
 import dev.parley.domain.user.UserId;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -687,5 +688,158 @@ class SendMessageServiceTest {
                 MessageStatus.COMPLETED, MessageStatus.FAILED);
         assertThat(wallet.charges()).isEqualTo(1);
         assertThat(events.events()).hasSize(7);
+    }
+
+    /** A sender that writes down what it hears of its turn. */
+    private static final class Listening implements TurnObserver {
+        private final List<String> heard = new ArrayList<>();
+        private final boolean streaming;
+        private boolean throwing;
+
+        Listening(boolean streaming) {
+            this.streaming = streaming;
+        }
+
+        @Override
+        public synchronized void stored(MessageId userMessageId) {
+            heard.add("stored");
+        }
+
+        @Override
+        public synchronized void accepted(Message userMessage) {
+            heard.add("accepted " + userMessage.content() + " " + userMessage.status());
+        }
+
+        @Override
+        public boolean streaming() {
+            return streaming;
+        }
+
+        @Override
+        public synchronized void delta(int attempt, String text) {
+            if (throwing) {
+                throw new IllegalStateException("the sender's connection broke");
+            }
+            heard.add(attempt + ":" + text);
+        }
+
+        @Override
+        public synchronized void retrying(int attempt, ErrorCode code, Duration backoff) {
+            heard.add("retrying " + attempt + " " + code + " " + backoff.toMillis() + "ms");
+        }
+
+        synchronized List<String> heard() {
+            return List.copyOf(heard);
+        }
+    }
+
+    private CompletableFuture<ChatTurn> sendAndSettle(SendMessageCommand command, TurnObserver observer) {
+        CompletableFuture<ChatTurn> turn = service.send(command, observer).toCompletableFuture();
+        scheduler.runUntilIdle();
+        return turn;
+    }
+
+    @Test
+    void aStreamedTurnHearsItsReplyPieceByPieceAndStoresAndChargesTheWholeReplyOnce() {
+        Listening sender = new Listening(true);
+
+        ChatTurn turn = sendAndSettle(say(ALICE, chat.id(), "tell me more", "k1"), sender).join();
+
+        assertThat(sender.heard()).containsExactly("stored", "accepted tell me more PENDING",
+                "1:re: ", "1:tell ", "1:me ", "1:more");
+        assertThat(turn.assistantMessage().content()).isEqualTo("re: tell me more");
+        assertThat(wallet.charges()).isEqualTo(1);
+        assertThat(generator.streamed()).isEqualTo(1);
+        assertThat(telemetry.events()).containsExactly("started req-tell me more", "firstDelta req-tell me more #1 0ms",
+                "attempt req-tell me more #1 SUCCEEDED", "charged req-tell me more 1",
+                "completed req-tell me more OK attempts=1");
+    }
+
+    @Test
+    void aStreamCutMidWayIsRetriedFromNothingAndItsVoidTextNeverMixesWithTheNextAttempt() {
+        Listening sender = new Listening(true);
+        generator.failFirst(1, DOWN).piecesBeforeFailure(2);
+
+        CompletableFuture<ChatTurn> turn = service.send(say(ALICE, chat.id(), "tell me more", "k1"), sender)
+                .toCompletableFuture();
+        generator.writeLate("LATE "); // the cut attempt's provider writes on during the backoff
+        scheduler.runUntilIdle();
+        generator.writeLate("LATER "); // and after the next attempt's reply
+
+        assertThat(turn.join().assistantMessage().content()).isEqualTo("re: tell me more");
+        assertThat(sender.heard()).containsExactly("stored", "accepted tell me more PENDING", "1:re: ", "1:tell ",
+                "retrying 1 AI_PROVIDER_UNAVAILABLE 1000ms", "2:re: ", "2:tell ", "2:me ", "2:more");
+        assertThat(wallet.charges()).as("one reply, one charge").isEqualTo(1);
+        assertThat(conversations.all()).extracting(Message::content).containsExactly("tell me more", "re: tell me more");
+        assertThat(telemetry.events()).filteredOn(e -> e.startsWith("firstDelta"))
+                .containsExactly("firstDelta req-tell me more #1 0ms", "firstDelta req-tell me more #2 0ms");
+    }
+
+    @Test
+    void aStreamedTurnWhoseEveryAttemptFailsHearsNoRetryAfterTheLastAndIsNeverCharged() {
+        Listening sender = new Listening(true);
+        generator.failingWith(DOWN).piecesBeforeFailure(1);
+
+        SendMessageFailedException failure = failureOf(sendAndSettle(say(ALICE, chat.id(), "anyone?", "k1"), sender));
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
+        assertThat(sender.heard()).containsExactly("stored", "accepted anyone? PENDING",
+                "1:re: ", "retrying 1 AI_PROVIDER_UNAVAILABLE 1000ms",
+                "2:re: ", "retrying 2 AI_PROVIDER_UNAVAILABLE 2000ms",
+                "3:re: ", "retrying 3 AI_PROVIDER_UNAVAILABLE 4000ms", "4:re: ");
+        assertThat(wallet.charges()).isZero();
+        assertThat(conversations.all()).singleElement()
+                .satisfies(m -> assertThat(m.status()).isEqualTo(MessageStatus.FAILED));
+    }
+
+    @Test
+    void aReplayIsAcceptedWithItsCompletedMessageAndAnsweredWholeWithoutPiecesOrCharge() {
+        sendAndSettle(say(ALICE, chat.id(), "once", "same"), new Listening(true)).join();
+        Listening again = new Listening(true);
+
+        ChatTurn replayed = sendAndSettle(say(ALICE, chat.id(), "once", "same"), again).join();
+
+        assertThat(replayed.replayed()).isTrue();
+        assertThat(replayed.assistantMessage().content()).isEqualTo("re: once");
+        assertThat(again.heard()).containsExactly("stored", "accepted once COMPLETED");
+        assertThat(wallet.charges()).isEqualTo(1);
+    }
+
+    @Test
+    void aSendThatIsNotStreamedAsksForTheWholeReplyAndHearsNoPieces() {
+        Listening sender = new Listening(false);
+        generator.failFirst(1, DOWN);
+
+        sendAndSettle(say(ALICE, chat.id(), "hello", "k1"), sender).join();
+
+        assertThat(generator.streamed()).isZero();
+        assertThat(generator.requests()).hasSize(2);
+        assertThat(sender.heard()).containsExactly("stored", "accepted hello PENDING");
+        assertThat(telemetry.events()).noneMatch(e -> e.startsWith("firstDelta"));
+    }
+
+    @Test
+    void aRefusedStreamedSendIsNeitherAcceptedNorStreamed() {
+        sendAndSettle(say(ALICE, chat.id(), "hello", "same")).join();
+        Listening reused = new Listening(true);
+
+        assertThatThrownBy(() -> service.send(say(ALICE, chat.id(), "other words", "same"), reused))
+                .isInstanceOf(ParleyException.class)
+                .satisfies(e -> assertThat(((ParleyException) e).code()).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_REUSED));
+        assertThat(reused.heard()).isEmpty();
+    }
+
+    @Test
+    void aSenderThatBreaksMidStreamNeverStopsItsTurn() {
+        Listening sender = new Listening(true);
+        sender.throwing = true;
+
+        ChatTurn turn = sendAndSettle(say(ALICE, chat.id(), "tell me more", "k1"), sender).join();
+
+        assertThat(turn.assistantMessage().content()).isEqualTo("re: tell me more");
+        assertThat(turn.retryMeta().attempts()).isEqualTo(1);
+        assertThat(wallet.charges()).isEqualTo(1);
+        assertThat(conversations.all()).extracting(Message::status)
+                .containsExactly(MessageStatus.COMPLETED, MessageStatus.COMPLETED);
     }
 }

@@ -5,6 +5,7 @@ import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.resilience.AttemptReport;
 import dev.parley.domain.retry.RetryMeta;
 import dev.parley.domain.telemetry.GenerationTelemetry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +21,11 @@ public final class RecordingTelemetry implements GenerationTelemetry {
     @Override
     public synchronized void charged(String requestId, long tokens) {
         events.add("charged " + requestId + " " + tokens);
+    }
+
+    @Override
+    public synchronized void firstDelta(String requestId, ChatId chatId, int attempt, Duration sinceAttemptStart) {
+        events.add("firstDelta " + requestId + " #" + attempt + " " + sinceAttemptStart.toMillis() + "ms");
     }
 
     @Override
