@@ -54,7 +54,7 @@ class OpenTelemetryTurnsTest {
             .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
             .build();
     private final AtomicInteger openBreakers = new AtomicInteger();
-    private final OpenTelemetryTurns turns = new OpenTelemetryTurns(sdk, openBreakers::get);
+    private final OpenTelemetryTurns turns = new OpenTelemetryTurns(sdk, openBreakers::get, "openai");
     private final ExecutorService elsewhere = Executors.newSingleThreadExecutor();
 
     @AfterEach
@@ -196,6 +196,30 @@ class OpenTelemetryTurnsTest {
     }
 
     @Test
+    void aFirstDeltaIsTimedAsTheGenAiTimeToFirstChunkAndAnEventOnItsAttemptSpan() {
+        TelemetryFanOut telemetry = new TelemetryFanOut(List.of(turns), List.of());
+        telemetry.started("req-6", chat);
+        turns.attemptContext(Optional.of("req-6"));
+        telemetry.firstDelta("req-6", chat, 1, Duration.ofMillis(250));
+        telemetry.attempt("req-6", succeeded(1));
+
+        MetricData timeToFirstChunk = metric(List.copyOf(metrics.collectAllMetrics()),
+                OpenTelemetryTurns.TIME_TO_FIRST_CHUNK);
+        assertThat(timeToFirstChunk.getUnit()).isEqualTo("s");
+        assertThat(timeToFirstChunk.getHistogramData().getPoints()).singleElement().satisfies(point -> {
+            assertThat(point.getCount()).isEqualTo(1);
+            assertThat(point.getSum()).isEqualTo(0.25);
+            assertThat(point.getAttributes()).isEqualTo(Attributes.of(OpenTelemetryTurns.GEN_AI_OPERATION, "chat",
+                    OpenTelemetryTurns.GEN_AI_SYSTEM, "openai"));
+            assertThat(point.getBoundaries()).startsWith(0.01, 0.02, 0.04).endsWith(81.92);
+        });
+        assertThat(span("parley.generation.attempt").getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getName()).isEqualTo("first_delta");
+            assertThat(event.getAttributes().get(OpenTelemetryTurns.TIME_TO_FIRST_DELTA_MS)).isEqualTo(250);
+        });
+    }
+
+    @Test
     void breakerTransitionsAreCountedByStateAndTheOpenGaugeIsOneSeries() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         BreakerState open = new BreakerState.Open(now, now.plusSeconds(30));
@@ -230,7 +254,7 @@ class OpenTelemetryTurnsTest {
 
     @Test
     void withoutTheSdkNothingIsTracedAndEventsGetNoTraceId() {
-        OpenTelemetryTurns off = new OpenTelemetryTurns(io.opentelemetry.api.OpenTelemetry.noop(), () -> 0);
+        OpenTelemetryTurns off = new OpenTelemetryTurns(io.opentelemetry.api.OpenTelemetry.noop(), () -> 0, "local");
         off.started("req-4", chat);
         assertThat(off.traceId("req-4")).isEmpty();
         assertThat(off.attemptContext(Optional.of("req-4"))).isNotNull();
