@@ -2,27 +2,19 @@ package it.dev.parley.ai;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static it.dev.parley.ai.ProbeCalls.completion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import it.dev.parley.ai.probe.ProbeResource;
 import it.dev.parley.support.Poll;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,18 +53,10 @@ class OpenAiFaultToleranceIT {
     private static final String KEY = "sk-it-0123456789abcdefSECRET";
     private static final long ATTEMPT_TIMEOUT_MS = 3_000;
     private static final long BREAKER_DELAY_MS = 2_000;
-    private static final WireMockServer PROVIDER = startProvider();
-
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final WireMockServer PROVIDER = ProbeCalls.startProvider();
 
     @ArquillianResource
     URL base;
-
-    private static WireMockServer startProvider() {
-        WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(30));
-        server.start();
-        return server;
-    }
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -102,27 +86,8 @@ class OpenAiFaultToleranceIT {
         PROVIDER.stubFor(post(urlEqualTo(PATH)).willReturn(response));
     }
 
-    private static ResponseDefinitionBuilder completion(String content) {
-        return okJson("{\"model\":\"gpt-it-2025\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                + "\"content\":\"" + content + "\"}}]}");
-    }
-
-    /** Starts {@code n} attempts at once in the server and returns their outcomes. */
     private List<JsonObject> attempts(int n) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "probe/generate?n=" + n))
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            try (var reader = Json.createReader(new StringReader(response.body()))) {
-                return reader.readArray().getValuesAs(JsonObject.class);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ProbeCalls.attempts(base, n, 0);
     }
 
     private JsonObject attempt() {
@@ -177,14 +142,14 @@ class OpenAiFaultToleranceIT {
 
     @Test
     @Order(4)
-    void aReplySlowerThanTheAttemptTimeoutIsCutByTheFaultToleranceTimeout() {
+    void aReplySlowerThanTheAttemptTimeoutIsCutByTheAttemptTimeout() {
         stub(completion("too late").withFixedDelay(15_000));
         long started = System.nanoTime();
 
         JsonObject outcome = attempt();
 
         assertThat(outcome.getString("code")).as(outcome.toString()).isEqualTo("AI_PROVIDER_TIMEOUT");
-        assertThat(outcome.getString("message")).contains("fault-tolerance timeout");
+        assertThat(outcome.getString("message")).contains("did not answer within the attempt timeout (3000 ms)");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the provider's reply")
                 .isLessThan(Duration.ofSeconds(12));
     }
