@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static it.dev.parley.ai.ProbeCalls.completion;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import it.dev.parley.support.Poll;
 import jakarta.json.JsonObject;
@@ -21,13 +20,12 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Streamed attempts of the OpenAI-compatible adapter through its CDI and fault-tolerance proxies, in
@@ -43,33 +41,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OpenAiStreamingIT {
     private static final String PATH = "/v1/chat/completions";
     private static final long BREAKER_DELAY_MS = 2_000;
-    private static final WireMockServer PROVIDER = ProbeCalls.startProvider();
+
+    @RegisterExtension
+    static final ProviderServer PROVIDER = new ProviderServer();
 
     @ArquillianResource
     URL base;
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return AiArchives.probeWar("parley-ai-stream-probe.war",
+        return AiArchives.probeWar("parley-ai-stream-probe.war", AiArchives.withSmallGuards(BREAKER_DELAY_MS,
                 "parley.ai.openai.base-url=http://localhost:" + PROVIDER.port(),
                 "parley.ai.openai.model=gpt-it",
                 "parley.ai.attempt-timeout-ms=3000",
-                "parley.ai.openai.stream-idle-timeout-ms=1000",
-                "parley.ai.openai.max-concurrent-calls=2",
-                "parley.ai.openai.max-queued-calls=1",
-                "parley.ai.openai.breaker.request-volume=4",
-                "parley.ai.openai.breaker.failure-ratio=1.0",
-                "parley.ai.openai.breaker.delay-ms=" + BREAKER_DELAY_MS);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        PROVIDER.stop();
-    }
-
-    @BeforeEach
-    void resetProvider() {
-        PROVIDER.resetAll();
+                "parley.ai.openai.stream-idle-timeout-ms=1000"));
     }
 
     private static String chunk(String content) {

@@ -1,10 +1,8 @@
 package it.dev.parley.ai;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -20,20 +18,13 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The AI adapter's ITs as clients: the provider (a WireMock server in the test JVM) and the probe WAR's
+ * The AI adapter's ITs as clients: what the provider ({@link ProviderServer}) answers, and the probe WAR's
  * resource ({@link it.dev.parley.ai.probe.ProbeResource}) that makes attempts in the server.
  */
 final class ProbeCalls {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private ProbeCalls() {
-    }
-
-    /** A started provider on a free port, with threads for a bulkhead's worth of calls at once. */
-    static WireMockServer startProvider() {
-        WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(30));
-        server.start();
-        return server;
     }
 
     /** A whole completion answering {@code content}. */
