@@ -10,14 +10,16 @@ import java.util.stream.Collectors;
 
 /**
  * The faults {@code X-Debug-Force-Error} can ask for (docs/architecture.md#fault-injection), by their header names. The AI
- * decorator injects the first four; {@link #DATABASE} belongs to the persistence adapter and the AI
- * decorator ignores it.
+ * decorator injects all but {@link #DATABASE}, which belongs to the persistence adapter and which the AI
+ * decorator ignores. {@link #STREAM_CUT} fails a streamed attempt after some of the provider's pieces
+ * (a stream cut mid-way), and a whole attempt at once.
  */
 public enum FaultKind {
     TIMEOUT(ErrorCode.AI_PROVIDER_TIMEOUT, null),
     UNAVAILABLE(ErrorCode.AI_PROVIDER_UNAVAILABLE, null),
     RATE_LIMITED(ErrorCode.AI_RATE_LIMITED, Duration.ofSeconds(1)),
     BAD_RESPONSE(ErrorCode.AI_BAD_RESPONSE, null),
+    STREAM_CUT(ErrorCode.AI_PROVIDER_UNAVAILABLE, null),
     DATABASE(ErrorCode.DATABASE_UNAVAILABLE, null);
 
     private final ErrorCode code;

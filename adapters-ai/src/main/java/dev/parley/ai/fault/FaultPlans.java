@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: each attempt consumes its place in the plan atomically.
  */
 public final class FaultPlans {
-    /** The fault one attempt is to fail with, and which attempt of the plan it is (1 = the first). */
-    public record Injection(FaultKind kind, int attempt) {
+    /** The fault one attempt is to fail with (its directive), and which attempt of the plan it is (1 = the first). */
+    public record Injection(FaultDirective directive, int attempt) {
+        public FaultKind kind() {
+            return directive.kind();
+        }
     }
 
     private static final class Plan {
@@ -31,7 +34,7 @@ public final class FaultPlans {
         Optional<Injection> next() {
             int attempt = attempts.incrementAndGet();
             boolean fails = directive.count().isEmpty() || attempt <= directive.count().getAsInt();
-            return fails ? Optional.of(new Injection(directive.kind(), attempt)) : Optional.empty();
+            return fails ? Optional.of(new Injection(directive, attempt)) : Optional.empty();
         }
     }
 

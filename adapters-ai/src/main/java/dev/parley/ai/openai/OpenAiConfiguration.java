@@ -40,6 +40,10 @@ public class OpenAiConfiguration {
     long attemptTimeoutMs;
 
     @Inject
+    @ConfigProperty(name = "parley.ai.openai.stream-idle-timeout-ms", defaultValue = "" + OpenAiDefaults.STREAM_IDLE_TIMEOUT_MS)
+    long streamIdleTimeoutMs;
+
+    @Inject
     @ConfigProperty(name = "parley.ai.openai.breaker.delay-ms", defaultValue = "" + OpenAiDefaults.BREAKER_DELAY_MS)
     long breakerDelayMs;
 
@@ -56,12 +60,14 @@ public class OpenAiConfiguration {
         return OpenAiSettings.of(baseUrl, apiKey, model, maxHistoryChars, maxTokens);
     }
 
-    /** {@code parley.ai.attempt-timeout-ms}. */
+    /** {@code parley.ai.attempt-timeout-ms}: a whole attempt, and a streamed one until its first piece. */
     public Duration attemptTimeout() {
-        if (attemptTimeoutMs < 1) {
-            throw new IllegalStateException("parley.ai.attempt-timeout-ms must be at least 1, not " + attemptTimeoutMs);
-        }
-        return Duration.ofMillis(attemptTimeoutMs);
+        return atLeastOneMilli("parley.ai.attempt-timeout-ms", attemptTimeoutMs);
+    }
+
+    /** {@code parley.ai.openai.stream-idle-timeout-ms}: the longest silence in a streamed attempt after its first piece. */
+    public Duration streamIdleTimeout() {
+        return atLeastOneMilli("parley.ai.openai.stream-idle-timeout-ms", streamIdleTimeoutMs);
     }
 
     /** {@code parley.ai.openai.max-concurrent-calls}: the bulkhead's concurrent calls (reported by the readiness check). */
@@ -77,5 +83,12 @@ public class OpenAiConfiguration {
     /** {@code parley.ai.openai.breaker.delay-ms}: how long the provider-wide breaker stays open. */
     public Duration breakerDelay() {
         return Duration.ofMillis(Math.max(0, breakerDelayMs));
+    }
+
+    private static Duration atLeastOneMilli(String key, long millis) {
+        if (millis < 1) {
+            throw new IllegalStateException(key + " must be at least 1, not " + millis);
+        }
+        return Duration.ofMillis(millis);
     }
 }

@@ -9,6 +9,11 @@ package dev.parley.ai.openai;
 public final class OpenAiDefaults {
     /** {@code parley.ai.attempt-timeout-ms}: one attempt's timeout. */
     public static final long ATTEMPT_TIMEOUT_MS = 10_000;
+    /**
+     * {@code parley.ai.openai.stream-idle-timeout-ms}: the longest silence between two pieces of a streamed
+     * attempt once its first piece has arrived (until then the attempt timeout bounds it).
+     */
+    public static final long STREAM_IDLE_TIMEOUT_MS = 5_000;
     /** {@code parley.ai.openai.max-history-chars}: characters of chat history sent with a request. */
     public static final int MAX_HISTORY_CHARS = 12_000;
     /** {@code parley.ai.openai.max-tokens}: the most tokens the provider may write for one reply ({@code max_tokens}). */

@@ -1,5 +1,6 @@
 package dev.parley.ai.provider;
 
+import dev.parley.ai.local.LocalReplyGenerator;
 import dev.parley.ai.openai.OpenAiConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,9 +13,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Which AI provider serves the {@code ReplyGenerator} port ({@code parley.ai.provider}, default
  * {@code local}); the composition root asks {@link #provider()} and builds the chosen one.
  *
- * <p>The choice is checked when the application starts: an unknown provider, or {@code openai}
- * without {@code parley.ai.openai.base-url} / {@code .model}, stops the deployment with a message
- * that names the missing keys, instead of failing the first chat.
+ * <p>The choice is checked when the application starts: an unknown provider, {@code openai}
+ * without {@code parley.ai.openai.base-url} / {@code .model} or with a wrong setting, or {@code local}
+ * with a wrong {@code parley.ai.local.stream-delay-ms}, stops the deployment with a message that names
+ * the keys, instead of failing the first chat.
  */
 @ApplicationScoped
 public class AiProviderSettings {
@@ -27,6 +29,9 @@ public class AiProviderSettings {
     @Inject
     OpenAiConfiguration openAi;
 
+    @Inject
+    LocalReplyGenerator local;
+
     /** The chosen provider. */
     public AiProvider provider() {
         return AiProvider.parse(provider);
@@ -34,7 +39,10 @@ public class AiProviderSettings {
 
     void checkAtStartup(@Observes Startup startup) {
         AiProvider chosen = provider();
-        String details = chosen == AiProvider.OPENAI ? ", " + openAi.settings() + ", " + openAi.attemptTimeout() : "";
+        String details = chosen == AiProvider.OPENAI
+                ? ", " + openAi.settings() + ", attempt timeout " + openAi.attemptTimeout()
+                        + ", stream idle timeout " + openAi.streamIdleTimeout()
+                : ", stream delay " + local.streamDelay();
         LOG.info("AI provider: " + chosen.settingValue() + details);
     }
 }

@@ -10,6 +10,7 @@ import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
+import dev.parley.domain.generation.ReplyDeltas;
 import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.domain.telemetry.TelemetryEvent;
 import java.time.Duration;
@@ -21,8 +22,10 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,16 +37,31 @@ class FaultInjectionTest {
     private final ChatId chat = new ChatId(UUID.randomUUID());
     private final CountingProvider provider = new CountingProvider();
 
-    /** The real provider stand-in: answers every attempt and counts them. */
+    /**
+     * The real provider stand-in: answers every attempt and counts them; a streamed attempt sends its
+     * {@code pieces}, then completes with them as the reply (or fails with {@code failure}, if set).
+     */
     private static final class CountingProvider implements ReplyGenerator {
         final AtomicInteger calls = new AtomicInteger();
+        List<String> pieces = List.of("real ", "reply");
+        ParleyException failure;
 
         @Override
         public CompletionStage<GeneratedReply> generate(GenerationRequest request) {
             calls.incrementAndGet();
             return CompletableFuture.completedFuture(new GeneratedReply("real reply", "m"));
         }
+
+        @Override
+        public CompletionStage<GeneratedReply> stream(GenerationRequest request, ReplyDeltas deltas) {
+            calls.incrementAndGet();
+            pieces.forEach(deltas::delta);
+            return failure != null ? CompletableFuture.failedFuture(failure)
+                    : CompletableFuture.completedFuture(new GeneratedReply(String.join("", pieces), "m"));
+        }
     }
+
+    private final List<String> deltas = new CopyOnWriteArrayList<>();
 
     private FaultInjection enabled() {
         return new FaultInjection(true, ChaosMode.off(), telemetry);
@@ -55,10 +73,20 @@ class FaultInjectionTest {
 
     /** Runs {@code n} attempts; each outcome is "ok" or the failure's code. */
     private static List<String> attempts(ReplyGenerator generator, GenerationRequest request, int n) {
+        return outcomes(generator::generate, request, n);
+    }
+
+    /** Runs {@code n} streamed attempts (their deltas to {@link #deltas}); each outcome is "ok" or the failure's code. */
+    private List<String> streamedAttempts(ReplyGenerator generator, GenerationRequest request, int n) {
+        return outcomes(r -> generator.stream(r, deltas::add), request, n);
+    }
+
+    private static List<String> outcomes(Function<GenerationRequest, CompletionStage<GeneratedReply>> attempt,
+            GenerationRequest request, int n) {
         List<String> outcomes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             try {
-                generator.generate(request).toCompletableFuture().get();
+                attempt.apply(request).toCompletableFuture().get();
                 outcomes.add("ok");
             } catch (ExecutionException e) {
                 outcomes.add(((ParleyException) e.getCause()).code().name());
@@ -207,5 +235,92 @@ class FaultInjectionTest {
         assertThat(attempts(faults.decorate(provider), request(), 2))
                 .containsExactly("AI_RATE_LIMITED", "AI_PROVIDER_UNAVAILABLE");
         assertThat(Optional.of(faults.enabled())).contains(true);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"timeout,AI_PROVIDER_TIMEOUT", "unavailable,AI_PROVIDER_UNAVAILABLE", "rate_limited,AI_RATE_LIMITED",
+            "bad_response,AI_BAD_RESPONSE"})
+    void aStreamedAttemptFailsAtOnceWithTheKindsCodeToo(String kind, ErrorCode code) {
+        FaultInjection faults = enabled();
+        faults.armFromHeader(chat, REQUEST, kind + "; count=1");
+
+        assertThat(streamedAttempts(faults.decorate(provider), request(), 2)).containsExactly(code.name(), "ok");
+        assertThat(provider.calls).hasValue(1);
+        assertThat(deltas).containsExactly("real ", "reply");
+        assertThat(telemetry.named("debug_fault_injected")).singleElement()
+                .satisfies(event -> assertThat(event.field("kind")).contains(kind));
+    }
+
+    @Test
+    void chaosModeInjectsIntoStreamedAttemptsToo() {
+        FaultInjection faults = new FaultInjection(true,
+                new ChaosMode(Map.of(FaultKind.TIMEOUT, 1.0), new SplittableRandom(3)), telemetry);
+
+        assertThat(streamedAttempts(faults.decorate(provider), request(), 3)).containsOnly("AI_PROVIDER_TIMEOUT").hasSize(3);
+        assertThat(provider.calls).hasValue(0);
+        assertThat(deltas).isEmpty();
+    }
+
+    @Test
+    void aStreamCutPassesTheProvidersFirstPiecesThenFailsAsUnavailable() {
+        FaultInjection faults = enabled();
+        provider.pieces = List.of("one ", "two ", "three ", "four");
+        faults.armFromHeader(chat, REQUEST, "stream_cut; after=2");
+
+        ParleyException cut = failure(faults.decorate(provider).stream(request(), deltas::add));
+
+        assertThat(cut.code()).isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
+        assertThat(deltas).containsExactly("one ", "two ");
+        assertThat(provider.calls).hasValue(1);
+        assertThat(telemetry.named("debug_fault_injected")).singleElement().satisfies(event -> {
+            assertThat(event.field("kind")).contains("stream_cut");
+            assertThat(event.field("code")).contains(ErrorCode.AI_PROVIDER_UNAVAILABLE);
+            assertThat(event.field("after")).contains(2);
+            assertThat(event.field("attempt")).contains(1);
+        });
+    }
+
+    @Test
+    void withoutAfterAStreamIsCutAfterItsFirstPieceAndACountLetsTheNextAttemptThrough() {
+        FaultInjection faults = enabled();
+        faults.armFromHeader(chat, REQUEST, "stream_cut; count=1");
+
+        assertThat(streamedAttempts(faults.decorate(provider), request(), 2)).containsExactly("AI_PROVIDER_UNAVAILABLE", "ok");
+        assertThat(deltas).containsExactly("real ", "real ", "reply");
+    }
+
+    @Test
+    void aStreamThatEndsBeforeTheCutStillFailsAtItsEnd() {
+        FaultInjection faults = enabled();
+        provider.pieces = List.of("short ", "answer");
+        faults.armFromHeader(chat, REQUEST, "stream_cut; after=5");
+
+        assertThat(failure(faults.decorate(provider).stream(request(), deltas::add)).code())
+                .isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
+        assertThat(deltas).containsExactly("short ", "answer");
+        assertThat(telemetry.named("debug_fault_injected")).singleElement()
+                .satisfies(event -> assertThat(event.field("after")).contains(5));
+    }
+
+    @Test
+    void aProviderFailureBeforeTheCutStandsAndNothingIsInjected() {
+        FaultInjection faults = enabled();
+        provider.pieces = List.of("half");
+        provider.failure = new ParleyException(ErrorCode.AI_RATE_LIMITED, "429", Duration.ofSeconds(2));
+        faults.armFromHeader(chat, REQUEST, "stream_cut; after=3");
+
+        assertThat(failure(faults.decorate(provider).stream(request(), deltas::add))).isSameAs(provider.failure);
+        assertThat(telemetry.named("debug_fault_injected")).isEmpty();
+    }
+
+    @Test
+    void aWholeAttemptUnderAStreamCutFailsAtOnce() {
+        FaultInjection faults = enabled();
+        faults.armFromHeader(chat, REQUEST, "stream_cut; after=2");
+
+        assertThat(attempts(faults.decorate(provider), request(), 1)).containsExactly("AI_PROVIDER_UNAVAILABLE");
+        assertThat(provider.calls).hasValue(0);
+        assertThat(telemetry.named("debug_fault_injected")).singleElement()
+                .satisfies(event -> assertThat(event.field("kind")).contains("stream_cut"));
     }
 }
