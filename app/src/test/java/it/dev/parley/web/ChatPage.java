@@ -265,10 +265,51 @@ final class ChatPage {
                 .filter(m -> m.contains("Uncaught") || m.contains("module script")).toList();
     }
 
-    /** Waits for the n-th (1-based) reply of the persona and returns it. */
+    /** Waits for the n-th (1-based) reply of the persona as stored (not while it streams) and returns it. */
     Bubble awaitReply(int n) {
-        until(n + " replies", () -> bubbles("assistant").size() >= n);
-        return bubbles("assistant").get(n - 1);
+        until(n + " replies", () -> stored(bubbles("assistant")).size() >= n);
+        return stored(bubbles("assistant")).get(n - 1);
+    }
+
+    private static List<Bubble> stored(List<Bubble> bubbles) {
+        return bubbles.stream().filter(b -> b.id() != null).toList();
+    }
+
+    /**
+     * One look at the thread's newest reply as the page drew it: whether the typing indicator showed,
+     * the bubble's status ({@code streaming}, {@code retrying}, {@code completed}; null while there is
+     * none) and its text (without the line under it).
+     */
+    record ReplyFrame(boolean typing, String status, String text) {
+    }
+
+    /**
+     * From now on, records every change of the newest reply's bubble and of the typing indicator, as
+     * the page draws them (a MutationObserver: nothing is missed between two polls).
+     */
+    void watchReplies() {
+        script("const typing = document.getElementById('typing');"
+                + "const look = () => {"
+                + "  const replies = document.querySelectorAll('#thread .msg[data-role=\"assistant\"]');"
+                + "  const last = replies[replies.length - 1];"
+                + "  const frame = {typing: !typing.hidden, status: last ? last.dataset.status : null,"
+                + "    text: last ? last.querySelector('.msg__bubble').textContent : null};"
+                + "  const previous = window.replyFrames[window.replyFrames.length - 1];"
+                + "  if (JSON.stringify(previous) !== JSON.stringify(frame)) window.replyFrames.push(frame);"
+                + "};"
+                + "window.replyFrames = [];"
+                + "look();"
+                + "const observer = new MutationObserver(look);"
+                + "observer.observe(document.getElementById('thread'), {childList: true, subtree: true, characterData: true});"
+                + "observer.observe(typing, {attributes: true, attributeFilter: ['hidden']});");
+    }
+
+    /** What {@link #watchReplies} recorded, in order, each different from the one before. */
+    @SuppressWarnings("unchecked")
+    List<ReplyFrame> replyFrames() {
+        List<Map<String, Object>> raw = (List<Map<String, Object>>) script("return window.replyFrames;");
+        return raw.stream().map(m -> new ReplyFrame(Boolean.TRUE.equals(m.get("typing")), (String) m.get("status"),
+                (String) m.get("text"))).toList();
     }
 
     String balance() {
@@ -297,6 +338,11 @@ final class ChatPage {
 
     Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** Runs a script that answers by calling its last argument (a callback), and returns that answer. */
+    Object asyncScript(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(js, args);
     }
 
     WebElement find(By by) {
