@@ -10,6 +10,7 @@ import dev.parley.domain.retry.RetryMeta;
 import dev.parley.domain.telemetry.GenerationTelemetry;
 import dev.parley.domain.telemetry.TelemetryEvent;
 import dev.parley.domain.telemetry.TelemetryEvents;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -42,6 +43,14 @@ public final class GenerationEvents implements GenerationTelemetry, BreakerListe
             event.with("code", report.code());
         }
         events.emit(event.build());
+    }
+
+    /**
+     * Writes nothing: the time to a streamed attempt's first delta is a metric and a span event
+     * ({@link OpenTelemetryTurns}); the log keeps its one line per attempt and per turn.
+     */
+    @Override
+    public void firstDelta(String requestId, ChatId chatId, int attempt, Duration sinceAttemptStart) {
     }
 
     @Override

@@ -41,7 +41,14 @@ import java.util.function.IntSupplier;
  * {@link Context} here instead of in a thread-local. Each attempt is a child {@code
  * parley.generation.attempt} span, started by {@link #attemptContext} when the attempt begins (so
  * the provider's HTTP client span nests under it) and ended by the attempt's report; an attempt the
- * breaker refused is a zero-length span. A backoff wait is a {@code backoff} event on the turn span.
+ * breaker refused is a zero-length span. A backoff wait is a {@code backoff} event on the turn span;
+ * a streamed attempt's first delta is a {@code first_delta} event on its attempt span.
+ *
+ * <p>A streamed attempt's time to its first delta is also {@value #TIME_TO_FIRST_CHUNK}, the GenAI
+ * semantic conventions' client-side metric (not {@code gen_ai.server.time_to_first_token}: that one is
+ * for model servers timing their own generation; Parley times the provider from the outside), with
+ * their required {@code gen_ai.operation.name} and, as the provider adapter's {@code gen_ai.*}
+ * metrics spell it, {@code gen_ai.system}.
  *
  * <p>With Liberty's {@code otel.sdk.disabled=true} (the default) the {@link OpenTelemetry} is a
  * no-op and all of this costs a few map operations per turn. Thread-safe.
@@ -59,10 +66,12 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
     public static final String TOKENS_CHARGED = "parley.tokens.charged";
     public static final String RETRY_BACKOFF = "parley.retry.backoff";
     public static final String RETRY_BUDGET_REFUSED = "parley.retry.budget.refused";
+    public static final String TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
 
     public static final String TURN_SPAN = "parley.turn";
     public static final String ATTEMPT_SPAN = "parley.generation.attempt";
     public static final String BACKOFF_EVENT = "backoff";
+    public static final String FIRST_DELTA_EVENT = "first_delta";
 
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
@@ -76,10 +85,16 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
     static final AttributeKey<Boolean> WILL_RETRY = AttributeKey.booleanKey("parley.will_retry");
     static final AttributeKey<Long> BACKOFF_MS = AttributeKey.longKey("parley.backoff_ms");
     static final AttributeKey<Boolean> NEWLY_EXHAUSTED = AttributeKey.booleanKey("newly_exhausted");
+    static final AttributeKey<Long> TIME_TO_FIRST_DELTA_MS = AttributeKey.longKey("parley.time_to_first_delta_ms");
+    static final AttributeKey<String> GEN_AI_OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+    static final AttributeKey<String> GEN_AI_SYSTEM = AttributeKey.stringKey("gen_ai.system");
 
     /** Seconds: from a quick local reply to a whole retry budget. */
     private static final List<Double> SECONDS = List.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
             10.0, 20.0, 30.0, 60.0);
+    /** The GenAI conventions' bucket advice for {@value #TIME_TO_FIRST_CHUNK}: 10 ms doubling to 82 s. */
+    private static final List<Double> GEN_AI_SECONDS = List.of(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28,
+            2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
     /** Turns kept for their spans at most (a request that never reports its end cannot grow the map for ever). */
     private static final int MAX_OPEN_TURNS = 10_000;
 
@@ -92,15 +107,20 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
     private final LongCounter tokensCharged;
     private final DoubleHistogram retryBackoff;
     private final LongCounter budgetRefused;
+    private final DoubleHistogram timeToFirstChunk;
+    private final Attributes genAi;
     private final ConcurrentHashMap<String, OpenTurn> open = new ConcurrentHashMap<>();
 
     /**
      * @param openTelemetry Liberty's (a no-op while the SDK is disabled)
      * @param openBreakers  how many chats' breakers are open now (read at each metric export)
+     * @param provider      the AI provider, as {@code gen_ai.system} names it ({@code openai}, or Parley's
+     *                      own {@code local})
      */
-    public OpenTelemetryTurns(OpenTelemetry openTelemetry, IntSupplier openBreakers) {
+    public OpenTelemetryTurns(OpenTelemetry openTelemetry, IntSupplier openBreakers, String provider) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
         Objects.requireNonNull(openBreakers, "openBreakers");
+        Objects.requireNonNull(provider, "provider");
         this.tracer = openTelemetry.getTracer(SCOPE);
         Meter meter = openTelemetry.getMeter(SCOPE);
         turns = meter.counterBuilder(TURNS).setUnit("{turn}")
@@ -120,6 +140,10 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
         budgetRefused = meter.counterBuilder(RETRY_BUDGET_REFUSED).setUnit("{retry}")
                 .setDescription("Retries the provider-wide retry budget refused (the turn failed at once instead);"
                         + " newly_exhausted=true marks the first refusal after a granted retry").build();
+        timeToFirstChunk = meter.histogramBuilder(TIME_TO_FIRST_CHUNK).setUnit("s")
+                .setDescription("A streamed attempt, from its start to its first piece of reply")
+                .setExplicitBucketBoundariesAdvice(GEN_AI_SECONDS).build();
+        genAi = Attributes.of(GEN_AI_OPERATION, "chat", GEN_AI_SYSTEM, provider);
     }
 
     private static DoubleHistogram seconds(Meter meter, String name, String description) {
@@ -164,9 +188,18 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
         if (report.willRetry()) {
             retryBackoff.record(toSeconds(report.backoff()));
         }
-        OpenTurn turn = requestId == null ? null : open.get(requestId);
+        OpenTurn turn = openTurn(requestId);
         if (turn != null) {
             turn.endAttempt(tracer, report);
+        }
+    }
+
+    @Override
+    public void firstDelta(String requestId, ChatId chatId, int attempt, Duration sinceAttemptStart) {
+        timeToFirstChunk.record(toSeconds(sinceAttemptStart), genAi);
+        OpenTurn turn = openTurn(requestId);
+        if (turn != null) {
+            turn.firstDelta(sinceAttemptStart);
         }
     }
 
@@ -219,9 +252,13 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
      * sampled (always so while the SDK is disabled).
      */
     public Optional<String> traceId(String requestId) {
-        OpenTurn turn = requestId == null ? null : open.get(requestId);
+        OpenTurn turn = openTurn(requestId);
         SpanContext context = turn != null ? turn.span().getSpanContext() : Span.current().getSpanContext();
         return context.isValid() ? Optional.of(context.getTraceId()) : Optional.empty();
+    }
+
+    private OpenTurn openTurn(String requestId) {
+        return requestId == null ? null : open.get(requestId);
     }
 
     /** Turns started and not yet ended (for tests). */
@@ -301,6 +338,13 @@ public final class OpenTelemetryTurns implements GenerationTelemetry, BreakerLis
             if (report.willRetry()) {
                 span.addEvent(BACKOFF_EVENT, Attributes.of(ATTEMPT, (long) report.attempt(),
                         BACKOFF_MS, report.backoff().toMillis()));
+            }
+        }
+
+        synchronized void firstDelta(Duration sinceAttemptStart) {
+            if (attempt != null) {
+                attempt.addEvent(FIRST_DELTA_EVENT,
+                        Attributes.of(TIME_TO_FIRST_DELTA_MS, sinceAttemptStart.toMillis()));
             }
         }
 

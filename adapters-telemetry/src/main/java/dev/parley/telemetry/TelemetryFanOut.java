@@ -8,6 +8,7 @@ import dev.parley.domain.resilience.AttemptReport;
 import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryMeta;
 import dev.parley.domain.telemetry.GenerationTelemetry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,6 +34,11 @@ public final class TelemetryFanOut implements GenerationTelemetry, BreakerListen
     @Override
     public void attempt(String requestId, AttemptReport report) {
         each(generation, t -> t.attempt(requestId, report));
+    }
+
+    @Override
+    public void firstDelta(String requestId, ChatId chatId, int attempt, Duration sinceAttemptStart) {
+        each(generation, t -> t.firstDelta(requestId, chatId, attempt, sinceAttemptStart));
     }
 
     @Override

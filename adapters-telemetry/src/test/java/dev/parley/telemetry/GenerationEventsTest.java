@@ -56,6 +56,13 @@ class GenerationEventsTest {
     }
 
     @Test
+    void aFirstDeltaWritesNoLine() {
+        events.firstDelta("req-1", chat, 1, Duration.ofMillis(250));
+
+        assertThat(log.lines()).isEmpty();
+    }
+
+    @Test
     void aBreakerTransitionHasNoRequest() {
         Instant at = Instant.parse("2026-11-26T02:27:25.139Z");
         events.onTransition(new CircuitTransition(chat, BreakerState.Closed.HEALTHY,

@@ -12,6 +12,8 @@ import dev.parley.domain.persona.PersonaId;
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
+import dev.parley.domain.generation.ReplyDeltas;
+import dev.parley.domain.generation.ReplyGenerator;
 import dev.parley.domain.resilience.AttemptReport;
 import dev.parley.domain.retry.RetryBudget;
 import dev.parley.domain.retry.RetryMeta;
@@ -33,6 +35,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +54,7 @@ class OpenTelemetryTurnsTest {
             .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
             .build();
     private final AtomicInteger openBreakers = new AtomicInteger();
-    private final OpenTelemetryTurns turns = new OpenTelemetryTurns(sdk, openBreakers::get);
+    private final OpenTelemetryTurns turns = new OpenTelemetryTurns(sdk, openBreakers::get, "openai");
     private final ExecutorService elsewhere = Executors.newSingleThreadExecutor();
 
     @AfterEach
@@ -75,12 +79,15 @@ class OpenTelemetryTurnsTest {
             assertThat(Span.current().getSpanContext().isValid()).as("the attempt span is current").isTrue();
             return CompletableFuture.completedFuture(new GeneratedReply("ok", "m"));
         }, turns);
+        elsewhere.submit(() -> generator.generate(request(requestId))).get(5, TimeUnit.SECONDS);
+        elsewhere.submit(() -> turns.attempt(requestId, report)).get(5, TimeUnit.SECONDS);
+    }
+
+    private GenerationRequest request(String requestId) {
         Persona persona = new Persona(new PersonaId(UUID.randomUUID()), "Mira", "a captain", "You are Mira.");
         Message question = Message.userMessage(new MessageId(UUID.randomUUID()), chat, "hello", Optional.empty(),
                 Instant.parse("2026-01-01T00:00:00Z"));
-        GenerationRequest request = new GenerationRequest(chat, persona, List.of(), question, Optional.of(requestId));
-        elsewhere.submit(() -> generator.generate(request)).get(5, TimeUnit.SECONDS);
-        elsewhere.submit(() -> turns.attempt(requestId, report)).get(5, TimeUnit.SECONDS);
+        return new GenerationRequest(chat, persona, List.of(), question, Optional.of(requestId));
     }
 
     @Test
@@ -156,6 +163,63 @@ class OpenTelemetryTurnsTest {
     }
 
     @Test
+    void aStreamedAttemptIsStartedInsideItsAttemptSpanAndItsDeltasPassThrough() throws Exception {
+        turns.started("req-5", chat);
+        List<String> deltas = new CopyOnWriteArrayList<>();
+        ReplyGenerator provider = new ReplyGenerator() {
+            @Override
+            public CompletionStage<GeneratedReply> generate(GenerationRequest request) {
+                throw new AssertionError("a streamed attempt must not be generated whole");
+            }
+
+            @Override
+            public CompletionStage<GeneratedReply> stream(GenerationRequest request, ReplyDeltas to) {
+                sdk.getTracer("test").spanBuilder("chat m").startSpan().end(); // the provider's HTTP client span
+                to.delta("Hel");
+                to.delta("lo");
+                return CompletableFuture.completedFuture(new GeneratedReply("Hello", "m"));
+            }
+        };
+        TracedReplyGenerator generator = new TracedReplyGenerator(provider, turns);
+
+        GeneratedReply reply = elsewhere.submit(() -> generator.stream(request("req-5"), deltas::add))
+                .get(5, TimeUnit.SECONDS).toCompletableFuture().join();
+        turns.attempt("req-5", succeeded(1));
+        turns.completed("req-5", chat, null, new RetryMeta(1, List.of(), 30, BreakerState.Kind.CLOSED), false);
+
+        assertThat(reply.content()).isEqualTo("Hello");
+        assertThat(deltas).containsExactly("Hel", "lo");
+        SpanData attempt = span("parley.generation.attempt");
+        assertThat(attempt.getParentSpanId()).isEqualTo(span("parley.turn").getSpanId());
+        assertThat(span("chat m").getParentSpanId()).as("the provider's span nests under the attempt")
+                .isEqualTo(attempt.getSpanId());
+    }
+
+    @Test
+    void aFirstDeltaIsTimedAsTheGenAiTimeToFirstChunkAndAnEventOnItsAttemptSpan() {
+        TelemetryFanOut telemetry = new TelemetryFanOut(List.of(turns), List.of());
+        telemetry.started("req-6", chat);
+        turns.attemptContext(Optional.of("req-6"));
+        telemetry.firstDelta("req-6", chat, 1, Duration.ofMillis(250));
+        telemetry.attempt("req-6", succeeded(1));
+
+        MetricData timeToFirstChunk = metric(List.copyOf(metrics.collectAllMetrics()),
+                OpenTelemetryTurns.TIME_TO_FIRST_CHUNK);
+        assertThat(timeToFirstChunk.getUnit()).isEqualTo("s");
+        assertThat(timeToFirstChunk.getHistogramData().getPoints()).singleElement().satisfies(point -> {
+            assertThat(point.getCount()).isEqualTo(1);
+            assertThat(point.getSum()).isEqualTo(0.25);
+            assertThat(point.getAttributes()).isEqualTo(Attributes.of(OpenTelemetryTurns.GEN_AI_OPERATION, "chat",
+                    OpenTelemetryTurns.GEN_AI_SYSTEM, "openai"));
+            assertThat(point.getBoundaries()).startsWith(0.01, 0.02, 0.04).endsWith(81.92);
+        });
+        assertThat(span("parley.generation.attempt").getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getName()).isEqualTo("first_delta");
+            assertThat(event.getAttributes().get(OpenTelemetryTurns.TIME_TO_FIRST_DELTA_MS)).isEqualTo(250);
+        });
+    }
+
+    @Test
     void breakerTransitionsAreCountedByStateAndTheOpenGaugeIsOneSeries() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         BreakerState open = new BreakerState.Open(now, now.plusSeconds(30));
@@ -190,7 +254,7 @@ class OpenTelemetryTurnsTest {
 
     @Test
     void withoutTheSdkNothingIsTracedAndEventsGetNoTraceId() {
-        OpenTelemetryTurns off = new OpenTelemetryTurns(io.opentelemetry.api.OpenTelemetry.noop(), () -> 0);
+        OpenTelemetryTurns off = new OpenTelemetryTurns(io.opentelemetry.api.OpenTelemetry.noop(), () -> 0, "local");
         off.started("req-4", chat);
         assertThat(off.traceId("req-4")).isEmpty();
         assertThat(off.attemptContext(Optional.of("req-4"))).isNotNull();

@@ -1,5 +1,6 @@
 package dev.parley.app.config;
 
+import dev.parley.ai.provider.AiProviderSettings;
 import dev.parley.domain.breaker.BreakerState;
 import dev.parley.domain.resilience.GuardedExecutor;
 import dev.parley.domain.retry.RetryBudget;
@@ -41,13 +42,16 @@ public class TelemetryConfiguration {
 
     /**
      * Metrics and spans of turns, attempts and breakers. The open-breaker gauge asks the executor's
-     * registry at each export (through a provider: the executor itself needs these listeners).
+     * registry at each export (through a provider: the executor itself needs these listeners); the
+     * {@code gen_ai.*} metric names the provider as {@code parley.ai.provider} does.
      */
     @Produces
     @Singleton
     @Typed(OpenTelemetryTurns.class)
-    OpenTelemetryTurns openTelemetryTurns(OpenTelemetry openTelemetry, Provider<GuardedExecutor> guarded) {
-        return new OpenTelemetryTurns(openTelemetry, () -> guarded.get().breakers().count(BreakerState.Kind.OPEN));
+    OpenTelemetryTurns openTelemetryTurns(OpenTelemetry openTelemetry, Provider<GuardedExecutor> guarded,
+            AiProviderSettings ai) {
+        return new OpenTelemetryTurns(openTelemetry, () -> guarded.get().breakers().count(BreakerState.Kind.OPEN),
+                ai.provider().settingValue());
     }
 
     @Produces
