@@ -63,6 +63,11 @@ final class ChatCompletionStream {
         this.maxChars = maxChars;
     }
 
+    /** Whether a piece of the reply has gone to the deltas. */
+    boolean started() {
+        return forwarded > 0;
+    }
+
     /** Whether {@code [DONE]} arrived: the reply is complete, whatever else the body holds. */
     boolean done() {
         return done;

@@ -42,7 +42,7 @@ import java.util.function.Function;
  * a reply longer than a message is cut by {@link GeneratedReply} itself.
  *
  * <p>The request's own timeout ({@code requestTimeout}) abandons the exchange; inside Liberty the
- * fault-tolerance {@code @Timeout} of {@link OpenAiCalls} answers the caller first. A provider that
+ * attempt timeout ({@link ProviderAttempt}) answers the caller first and drops the exchange. A provider that
  * refuses the request (4xx other than 408/429) is reported once as an {@code ai_provider_rejected}
  * event with its message redacted; the key is only ever written to the {@code Authorization} header.
  */
@@ -94,11 +94,13 @@ public final class ChatCompletionsClient {
      * reply reaches {@code deltas} as the provider sends it ({@link ChatCompletionStream}); the stage
      * completes with the whole reply, or exceptionally with a {@link ParleyException} (never wrapped) —
      * as {@link #complete} maps a response, plus a stream cut before its end ({@code
-     * AI_PROVIDER_UNAVAILABLE}), an error event, and a silence longer than {@code idle} between two
-     * pieces of the body ({@code AI_PROVIDER_TIMEOUT}; the exchange is dropped). A provider that answers
-     * with a whole (non-streamed) completion is read as one and its reply sent as one delta. Pieces sent
-     * before a failure belong to no reply; a piece may still arrive just after the stage failed by the
-     * idle timeout. The request's own timeout bounds the wait for the response's headers only.
+     * AI_PROVIDER_UNAVAILABLE}), an error event, and, once the first piece has gone to {@code deltas}, a
+     * silence longer than {@code idle} between two pieces of the body ({@code AI_PROVIDER_TIMEOUT}; the
+     * exchange is dropped). A provider that answers with a whole (non-streamed) completion is read as one
+     * and its reply sent as one delta. Pieces sent before a failure belong to no reply; a piece may still
+     * arrive just after the stage failed by the idle timeout. The request's own timeout bounds the wait
+     * for the response's headers only; the wait for the first piece is the caller's to bound
+     * ({@link ProviderAttempt}).
      */
     public CompletionStage<GeneratedReply> stream(GenerationRequest request, ReplyDeltas deltas, Duration idle,
             Context parent) {
@@ -126,7 +128,8 @@ public final class ChatCompletionsClient {
     /**
      * Sends the attempt's request and completes the returned stage with what {@code outcome} makes of the
      * response (it throws {@link ParleyException} for a failure), or with the transport's failure; the
-     * call's span and metrics end either way ({@code usage}: the tokens the response reports).
+     * call's span and metrics end either way ({@code usage}: the tokens the response reports). Cancelling
+     * the returned stage drops the exchange (the connection is closed, a body being read stops).
      */
     private <T> CompletionStage<GeneratedReply> exchange(GenerationRequest request, boolean stream, Context parent,
             HttpResponse.BodyHandler<T> handler, Function<HttpResponse<T>, GeneratedReply> outcome,
@@ -140,7 +143,13 @@ public final class ChatCompletionsClient {
             return result;
         }
         ProviderCallTelemetry.Call call = traces.start(parent, builder);
-        http.sendAsync(builder.build(), handler).whenComplete((response, error) -> {
+        CompletableFuture<HttpResponse<T>> sent = http.sendAsync(builder.build(), handler);
+        result.whenComplete((reply, error) -> {
+            if (result.isCancelled()) {
+                sent.cancel(true);
+            }
+        });
+        sent.whenComplete((response, error) -> {
             GeneratedReply reply = null;
             ParleyException failed = null;
             try {

@@ -1,25 +1,23 @@
 package dev.parley.ai.openai;
 
 import dev.parley.domain.common.Failures;
-
 import dev.parley.domain.error.ErrorCode;
 import dev.parley.domain.error.ParleyException;
 import java.time.Duration;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 /**
  * Translates what a guarded attempt failed with into the domain's taxonomy: a
  * {@link ParleyException} passes unchanged; the fault-tolerance exceptions become
  * <ul>
- * <li>{@link TimeoutException}: {@code AI_PROVIDER_TIMEOUT};</li>
  * <li>{@link CircuitBreakerOpenException}: {@code AI_PROVIDER_UNAVAILABLE}, retry after the breaker's
  * delay (the longest it can still be open);</li>
  * <li>{@link BulkheadException}: {@code AI_PROVIDER_UNAVAILABLE}, retry after {@link #BULKHEAD_RETRY_AFTER}
  * (capacity frees up as soon as one call ends);</li>
  * </ul>
- * and anything else {@code INTERNAL_ERROR}.
+ * and anything else {@code INTERNAL_ERROR}. (There is no {@code @Timeout}: the attempt timeout fails an
+ * attempt with a {@code ParleyException} of its own, {@link ProviderAttempt}.)
  */
 final class FaultToleranceFailures {
     /** The retry hint when every upstream slot and queue place is taken. */
@@ -32,10 +30,6 @@ final class FaultToleranceFailures {
         Throwable cause = Failures.unwrap(error);
         if (cause instanceof ParleyException parley) {
             return parley;
-        }
-        if (cause instanceof TimeoutException) {
-            return new ParleyException(ErrorCode.AI_PROVIDER_TIMEOUT,
-                    "the AI provider did not answer within the attempt timeout (fault-tolerance timeout)", null, cause);
         }
         if (cause instanceof CircuitBreakerOpenException) {
             return new ParleyException(ErrorCode.AI_PROVIDER_UNAVAILABLE,

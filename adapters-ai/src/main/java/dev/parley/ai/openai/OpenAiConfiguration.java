@@ -8,10 +8,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The OpenAI-compatible adapter's settings as read from MicroProfile Config. The fault-tolerance
- * settings ({@code parley.ai.attempt-timeout-ms}, {@code parley.ai.openai.max-*-calls},
- * {@code parley.ai.openai.breaker.*}) reach {@link OpenAiCalls}' annotations through this module's
- * {@code META-INF/microprofile-config.properties}; those read here too are needed at run time (the
- * HTTP exchange's own timeout, the retry hint of an open breaker, the bulkhead limits readiness reports).
+ * settings ({@code parley.ai.openai.max-*-calls}, {@code parley.ai.openai.breaker.*}) reach
+ * {@link OpenAiCalls}' annotations through this module's {@code META-INF/microprofile-config.properties};
+ * those read here too are needed at run time (the retry hint of an open breaker, the bulkhead limits
+ * readiness reports). The attempt timeout and the stream idle timeout are the adapter's own
+ * ({@link ProviderAttempt}, {@link ChatCompletionsClient#stream}).
  */
 @ApplicationScoped
 public class OpenAiConfiguration {

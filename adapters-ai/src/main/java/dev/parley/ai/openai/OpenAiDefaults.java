@@ -7,7 +7,7 @@ package dev.parley.ai.openai;
  * test keeps the properties file in step).
  */
 public final class OpenAiDefaults {
-    /** {@code parley.ai.attempt-timeout-ms}: one attempt's timeout. */
+    /** {@code parley.ai.attempt-timeout-ms}: a whole attempt's timeout, and a streamed one's until its first piece. */
     public static final long ATTEMPT_TIMEOUT_MS = 10_000;
     /**
      * {@code parley.ai.openai.stream-idle-timeout-ms}: the longest silence between two pieces of a streamed
@@ -34,8 +34,8 @@ public final class OpenAiDefaults {
     /** {@code parley.ai.openai.breaker.delay-ms}: how long it stays open. */
     public static final long BREAKER_DELAY_MS = 30_000;
     /**
-     * How much longer than the attempt timeout the HTTP exchange itself may last: the fault-tolerance
-     * timeout answers the caller, this one only abandons the exchange afterwards.
+     * How much longer than the attempt timeout the HTTP exchange (a stream: until its headers) may last:
+     * the attempt timeout answers the caller and drops the exchange, this one is only a backstop.
      */
     public static final long HTTP_GRACE_MS = 5_000;
 

@@ -22,10 +22,12 @@ import java.util.concurrent.TimeUnit;
  * cut into lines (LF, CRLF or CR, as Server-Sent Events allow), each line handed to the
  * {@link ChatCompletionStream} at once; the body completes with its reply at the end of the stream.
  * The exchange is dropped (the subscription cancelled, which closes the connection) as soon as the
- * outcome is known: {@code [DONE]}, a failure the decoder reports, or a silence longer than
- * {@code idle} between two pieces of the body (keep-alive comments count as life), which is
- * {@code AI_PROVIDER_TIMEOUT}. A connection that breaks is the HTTP client's error (mapped by the
- * caller). Buffers are requested one list at a time (backpressure).
+ * outcome is known: {@code [DONE]}, a failure the decoder reports, or, once the first piece of the
+ * reply has gone to the deltas, a silence longer than {@code idle} between two pieces of the body
+ * (keep-alive comments count as life), which is {@code AI_PROVIDER_TIMEOUT}. Before the first piece
+ * the caller bounds the wait (the attempt timeout, {@link ProviderAttempt}). A connection that breaks
+ * is the HTTP client's error (mapped by the caller). Buffers are requested one list at a time
+ * (backpressure).
  */
 final class StreamingBody implements HttpResponse.BodySubscriber<GeneratedReply> {
     private final ChatCompletionStream decoder;
@@ -39,6 +41,7 @@ final class StreamingBody implements HttpResponse.BodySubscriber<GeneratedReply>
     private boolean lastWasCr;
     private volatile Flow.Subscription subscription;
     private volatile long lastHeardNanos = System.nanoTime();
+    private boolean watching;
 
     StreamingBody(ChatCompletionStream decoder, Duration idle) {
         this.decoder = decoder;
@@ -48,7 +51,6 @@ final class StreamingBody implements HttpResponse.BodySubscriber<GeneratedReply>
     @Override
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
-        watch(idle.toNanos());
         s.request(1);
     }
 
@@ -69,6 +71,10 @@ final class StreamingBody implements HttpResponse.BodySubscriber<GeneratedReply>
         if (decoder.done()) {
             finish(null);
             return;
+        }
+        if (!watching && decoder.started()) {
+            watching = true;
+            watch(idle.toNanos());
         }
         subscription.request(1);
     }

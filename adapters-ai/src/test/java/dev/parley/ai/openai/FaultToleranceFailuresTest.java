@@ -9,19 +9,10 @@ import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceDefinitionException;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class FaultToleranceFailuresTest {
     private static final Duration DELAY = Duration.ofSeconds(30);
-
-    @Test
-    void aTimeoutIsAProviderTimeout() {
-        ParleyException e = FaultToleranceFailures.translate(new CompletionException(new TimeoutException("t")), DELAY);
-
-        assertThat(e.code()).isEqualTo(ErrorCode.AI_PROVIDER_TIMEOUT);
-        assertThat(e.retryAfter()).isEmpty();
-    }
 
     @Test
     void anOpenProviderBreakerIsUnavailableUntilItsDelayIsOver() {

@@ -67,7 +67,8 @@ public final class EndlessProvider implements AutoCloseable {
         }
     }
 
-    private static void readRequestHead(InputStream in) throws IOException {
+    /** Reads a request up to the blank line after its headers. */
+    static void readRequestHead(InputStream in) throws IOException {
         int matched = 0;
         byte[] end = {'\r', '\n', '\r', '\n'};
         while (matched < end.length) {
