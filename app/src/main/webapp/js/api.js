@@ -33,9 +33,9 @@ function retryAfterHeader(response) {
 /**
  * The error a problem body tells (HTTP_ERROR when it is none): the body of an error response, or of a
  * streamed reply's `failed` event (then `status` is the body's, and the stream's headers have no
- * Retry-After). `asked` is the language the request asked for, when no Content-Language says it.
+ * Retry-After). `detailLanguage` is the language its detail is written in.
  */
-function problemError(problem, status, response, resolvedAt, asked) {
+function problemError(problem, status, response, resolvedAt, detailLanguage) {
   const requestId = response.headers.get('X-Request-Id');
   if (!problem || typeof problem.code !== 'string') {
     return new ApiError({ code: 'HTTP_ERROR', status, requestId, resolvedAt,
@@ -49,7 +49,7 @@ function problemError(problem, status, response, resolvedAt, asked) {
     retryAfterSeconds: Number.isFinite(problem.retryAfterSeconds) ? problem.retryAfterSeconds
       : retryAfterHeader(response),
     detail: typeof problem.detail === 'string' ? problem.detail : null,
-    detailLanguage: (response.headers.get('Content-Language') || asked).split('-')[0],
+    detailLanguage: detailLanguage.split('-')[0],
     requestId: problem.requestId || requestId,
     userMessageId: problem.userMessageId || null,
     resolvedAt,
@@ -62,7 +62,8 @@ async function toError(response, resolvedAt, asked) {
   if (type.includes('json')) {
     try { problem = await response.json(); } catch { problem = null; }
   }
-  return problemError(problem, response.status, response, resolvedAt, asked);
+  return problemError(problem, response.status, response, resolvedAt,
+    response.headers.get('Content-Language') || asked);
 }
 
 /** A successful response's JSON body. */
@@ -98,6 +99,7 @@ function readReply(onEvent) {
         if (name === 'completed') {
           end = { data, resolvedAt: at };
         } else if (name === 'failed') {
+          // the stream's own Content-Language (if any) is not the detail's: that is the language asked for
           const status = Number.isInteger(data?.status) ? data.status : 0;
           end = { error: problemError(data, status, response, at, asked) };
         } else {
