@@ -285,10 +285,17 @@ final class ChatPage {
 
     /**
      * From now on, records every change of the newest reply's bubble and of the typing indicator, as
-     * the page draws them (a MutationObserver: nothing is missed between two polls).
+     * the page draws them, and every error code the banner shows (a MutationObserver: nothing is
+     * missed between two polls).
      */
     void watchReplies() {
-        script("const typing = document.getElementById('typing');"
+        script("const banner = document.getElementById('banner');"
+                + "window.bannerCodes = [];"
+                + "new MutationObserver(() => {"
+                + "  if (!banner.hidden && banner.dataset.code !== window.bannerCodes[window.bannerCodes.length - 1])"
+                + "    window.bannerCodes.push(banner.dataset.code);"
+                + "}).observe(banner, {attributes: true, attributeFilter: ['hidden', 'data-code']});"
+                + "const typing = document.getElementById('typing');"
                 + "const look = () => {"
                 + "  const replies = document.querySelectorAll('#thread .msg[data-role=\"assistant\"]');"
                 + "  const last = replies[replies.length - 1];"
@@ -302,6 +309,37 @@ final class ChatPage {
                 + "const observer = new MutationObserver(look);"
                 + "observer.observe(document.getElementById('thread'), {childList: true, subtree: true, characterData: true});"
                 + "observer.observe(typing, {attributes: true, attributeFilter: ['hidden']});");
+    }
+
+    /** The error codes the banner showed since {@link #watchReplies}, in order. */
+    @SuppressWarnings("unchecked")
+    List<String> bannerCodes() {
+        return (List<String>) script("return window.bannerCodes;");
+    }
+
+    /**
+     * Makes the connection of the page's next send drop right after the reply's first piece: the page
+     * reads a stream that ends there, without its last event (the server's turn goes on).
+     */
+    void cutNextReplyStream() {
+        script("const send = window.fetch;"
+                + "let armed = true;"
+                + "window.fetch = async (input, init) => {"
+                + "  const response = await send(input, init);"
+                + "  if (!armed || init?.method !== 'POST' || !String(input).endsWith('/messages')) return response;"
+                + "  armed = false;"
+                + "  const reader = response.body.getReader();"
+                + "  const decoder = new TextDecoder();"
+                + "  let seen = '';"
+                + "  const body = new ReadableStream({ async pull(controller) {"
+                + "    const { done, value } = await reader.read();"
+                + "    if (done) { controller.close(); return; }"
+                + "    controller.enqueue(value);"
+                + "    seen += decoder.decode(value, { stream: true });"
+                + "    if (seen.includes('event: delta')) { reader.cancel(); controller.close(); }"
+                + "  } });"
+                + "  return new Response(body, { status: response.status, headers: response.headers });"
+                + "};");
     }
 
     /** What {@link #watchReplies} recorded, in order, each different from the one before. */
