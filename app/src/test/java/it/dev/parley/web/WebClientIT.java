@@ -51,7 +51,8 @@ class WebClientIT {
             List<Double> hidden = CLEAR_TIMES.stream().map(m -> ((Number) m.get("hiddenMs")).doubleValue()).sorted().toList();
             List<Double> painted = CLEAR_TIMES.stream().filter(m -> m.get("paintedMs") != null)
                     .map(m -> ((Number) m.get("paintedMs")).doubleValue()).sorted().toList();
-            System.out.printf("TYPING INDICATOR cleared after the response (fetch resolved -> indicator hidden): n=%d,"
+            System.out.printf("TYPING INDICATOR cleared after the answer (the reply's first piece read, or the try"
+                    + " ended without one -> indicator hidden): n=%d,"
                     + " median %.1f ms, max %.1f ms; until the next frame: median %.1f ms, max %.1f ms%n",
                     hidden.size(), median(hidden), hidden.get(hidden.size() - 1), median(painted),
                     painted.isEmpty() ? Double.NaN : painted.get(painted.size() - 1));
