@@ -45,18 +45,32 @@ public final class EventStream implements AutoCloseable {
 
     /** Opens the chat's stream with the user's bearer token and returns once the response headers are in. */
     public static EventStream open(Api api, String chatId) {
-        return open(api.request("/api/chats/" + chatId + "/events", "Accept", "text/event-stream"));
+        return open(api.request("/api/chats/" + chatId + "/events", "Accept", "text/event-stream").GET());
     }
 
     /** Opens the chat's stream with an event-stream ticket, as a browser's EventSource does (no header). */
     public static EventStream openWithTicket(Api api, String chatId, String ticket) {
-        return open(api.plainRequest("/api/chats/" + chatId + "/events?ticket=" + ticket, "Accept", "text/event-stream"));
+        return open(api.plainRequest("/api/chats/" + chatId + "/events?ticket=" + ticket, "Accept", "text/event-stream")
+                .GET());
+    }
+
+    /**
+     * Posts {@code json} to {@code path} asking for {@code text/event-stream} (a streamed send), with the
+     * user's token and the header pairs given; returns once the response headers are in.
+     */
+    public static EventStream post(Api api, String path, String json, String... headers) {
+        String[] all = java.util.Arrays.copyOf(headers, headers.length + 4);
+        all[headers.length] = "Accept";
+        all[headers.length + 1] = "text/event-stream";
+        all[headers.length + 2] = "Content-Type";
+        all[headers.length + 3] = "application/json";
+        return open(api.request(path, all).POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
     }
 
     private static EventStream open(java.net.http.HttpRequest.Builder request) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try {
-            HttpResponse<Stream<String>> response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
             return new EventStream(response);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
