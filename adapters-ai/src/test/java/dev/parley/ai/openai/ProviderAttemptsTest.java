@@ -70,6 +70,13 @@ class ProviderAttemptsTest {
         return attempts(attempt -> attempt.run(client, IDLE));
     }
 
+    /** A streamed attempt against {@code scripted}, once it answers (headers written, no piece yet). */
+    private CompletionStage<GeneratedReply> streamFrom(ScriptedStreamProvider scripted) throws InterruptedException {
+        CompletionStage<GeneratedReply> attempt = attempts(scripted.baseUrl()).attempt(question, deltas::add);
+        assertThat(scripted.awaitAnswering(10, TimeUnit.SECONDS)).as("the provider answering").isTrue();
+        return attempt;
+    }
+
     private static String chunk(String content) {
         return "data: {\"model\":\"gpt-test-2025\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content
                 + "\"},\"finish_reason\":null}]}\n\n";
@@ -131,8 +138,7 @@ class ProviderAttemptsTest {
     @Test
     void aStreamWithoutAPieceWithinTheAttemptTimeoutFailsAsATimeoutAndIsDropped() throws Exception {
         try (ScriptedStreamProvider slow = new ScriptedStreamProvider()) {
-            CompletionStage<GeneratedReply> attempt = attempts(slow.baseUrl()).attempt(question, deltas::add);
-            assertThat(slow.awaitAnswering(10, TimeUnit.SECONDS)).isTrue();
+            CompletionStage<GeneratedReply> attempt = streamFrom(slow);
             slow.send(": keep-alive\n\n");
             timer.advance(ATTEMPT_TIMEOUT.minusMillis(1));
             assertThat(attempt.toCompletableFuture()).as("keep-alives do not stop the attempt timeout").isNotDone();
@@ -152,8 +158,7 @@ class ProviderAttemptsTest {
     @Test
     void theFirstPieceEndsTheAttemptTimeoutAndTheStreamMayRunLongerThanIt() throws Exception {
         try (ScriptedStreamProvider steady = new ScriptedStreamProvider()) {
-            CompletionStage<GeneratedReply> attempt = attempts(steady.baseUrl()).attempt(question, deltas::add);
-            assertThat(steady.awaitAnswering(10, TimeUnit.SECONDS)).isTrue();
+            CompletionStage<GeneratedReply> attempt = streamFrom(steady);
             steady.send(chunk("Slow "));
             await(() -> deltas.size() == 1, "the first piece");
 
@@ -170,8 +175,7 @@ class ProviderAttemptsTest {
     @Test
     void afterTheFirstPieceASilenceLongerThanTheIdleTimeoutIsATimeout() throws Exception {
         try (ScriptedStreamProvider stalling = new ScriptedStreamProvider()) {
-            CompletionStage<GeneratedReply> attempt = attempts(stalling.baseUrl()).attempt(question, deltas::add);
-            assertThat(stalling.awaitAnswering(10, TimeUnit.SECONDS)).isTrue();
+            CompletionStage<GeneratedReply> attempt = streamFrom(stalling);
             stalling.send(chunk("Then "));
 
             ParleyException stalled = Stages.failure(attempt);

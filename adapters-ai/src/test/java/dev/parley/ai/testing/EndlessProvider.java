@@ -3,9 +3,6 @@ package dev.parley.ai.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -17,25 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * writes 64 KiB chunks until the client closes the connection, counting the bytes it wrote. What
  * WireMock cannot do (its bodies are finite and buffered).
  */
-public final class EndlessProvider implements AutoCloseable {
+public final class EndlessProvider extends OneRequestProvider {
     private static final byte[] CHUNK = chunk(64 * 1024);
 
-    private final ServerSocket server;
-    private final Thread thread;
     private final AtomicLong written = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile Socket connection;
 
     public EndlessProvider() throws IOException {
-        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        thread = new Thread(this::serve, "endless-provider");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** {@code http://127.0.0.1:port}. */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        super("endless-provider");
+        start();
     }
 
     /** Bytes of body written so far (some may still sit in socket buffers). */
@@ -48,36 +35,20 @@ public final class EndlessProvider implements AutoCloseable {
         return stopped.await(timeout, unit);
     }
 
-    private void serve() {
-        try (Socket socket = server.accept()) {
-            connection = socket;
-            readRequestHead(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            while (true) {
-                out.write(CHUNK);
-                out.flush();
-                written.addAndGet(CHUNK.length);
-            }
-        } catch (IOException closedByTheClient) {
-            // the point: the client stopped reading and closed the connection
-        } finally {
-            stopped.countDown();
+    @Override
+    void answer(InputStream in, OutputStream out) throws IOException {
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        while (true) {
+            out.write(CHUNK);
+            out.flush();
+            written.addAndGet(CHUNK.length);
         }
     }
 
-    /** Reads a request up to the blank line after its headers. */
-    static void readRequestHead(InputStream in) throws IOException {
-        int matched = 0;
-        byte[] end = {'\r', '\n', '\r', '\n'};
-        while (matched < end.length) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("the client closed before sending a request");
-            }
-            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
+    @Override
+    void ended() {
+        stopped.countDown();
     }
 
     private static byte[] chunk(int size) {
@@ -88,14 +59,5 @@ public final class EndlessProvider implements AutoCloseable {
         chunk[chunk.length - 2] = '\r';
         chunk[chunk.length - 1] = '\n';
         return chunk;
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
-        Socket socket = connection;
-        if (socket != null) {
-            socket.close();
-        }
     }
 }

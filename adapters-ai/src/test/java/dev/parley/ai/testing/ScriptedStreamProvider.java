@@ -3,9 +3,6 @@ package dev.parley.ai.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,26 +10,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * A provider whose streamed answer the test writes piece by piece: it accepts one request, answers
  * {@code 200 text/event-stream} with a chunked body, and then sends what {@link #send} is given, when
- * it is given, until {@link #end}. It notices when the client closes the connection. What WireMock
+ * it is given. It notices when the client closes the connection. What WireMock
  * cannot do (its bodies are written on its own schedule).
  */
-public final class ScriptedStreamProvider implements AutoCloseable {
-    private final ServerSocket server;
+public final class ScriptedStreamProvider extends OneRequestProvider {
     private final CountDownLatch answering = new CountDownLatch(1);
     private final CountDownLatch closedByClient = new CountDownLatch(1);
-    private volatile Socket connection;
     private volatile OutputStream out;
 
     public ScriptedStreamProvider() throws IOException {
-        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        Thread thread = new Thread(this::serve, "scripted-stream-provider");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** {@code http://127.0.0.1:port}. */
-    public String baseUrl() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        super("scripted-stream-provider");
+        start();
     }
 
     /** Waits until the request has come and the response's headers are written. */
@@ -49,43 +37,25 @@ public final class ScriptedStreamProvider implements AutoCloseable {
         out.flush();
     }
 
-    /** Ends the body. */
-    public void end() throws IOException {
-        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
     /** Waits until the client has closed the connection (it dropped the exchange). */
     public boolean awaitClosedByClient(long timeout, TimeUnit unit) throws InterruptedException {
         return closedByClient.await(timeout, unit);
     }
 
-    private void serve() {
-        try (Socket socket = server.accept()) {
-            connection = socket;
-            InputStream in = socket.getInputStream();
-            EndlessProvider.readRequestHead(in);
-            out = socket.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            answering.countDown();
-            while (in.read() >= 0) {
-                // the request's body, then nothing until the client closes
-            }
-        } catch (IOException closed) {
-            // the client closed the connection
-        } finally {
-            closedByClient.countDown();
+    @Override
+    void answer(InputStream in, OutputStream response) throws IOException {
+        response.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        response.flush();
+        out = response;
+        answering.countDown();
+        while (in.read() >= 0) {
+            // the request's body, then nothing until the client closes
         }
     }
 
     @Override
-    public void close() throws IOException {
-        server.close();
-        Socket socket = connection;
-        if (socket != null) {
-            socket.close();
-        }
+    void ended() {
+        closedByClient.countDown();
     }
 }

@@ -4,6 +4,8 @@ import it.dev.parley.ai.probe.ProbeApplication;
 import it.dev.parley.ai.probe.ProbeResource;
 import it.dev.parley.ai.probe.ProbeTelemetry;
 import java.io.File;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ArchivePath;
 import org.jboss.shrinkwrap.api.Filters;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -13,6 +15,19 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 /** The small WARs of the AI adapter's integration tests. */
 final class AiArchives {
     private AiArchives() {
+    }
+
+    /**
+     * {@code lines} and guards small enough to fill: two calls at once and one waiting, and a
+     * provider-wide breaker that opens after four failures in a row and stays open {@code breakerDelayMs}.
+     */
+    static String[] withSmallGuards(long breakerDelayMs, String... lines) {
+        return Stream.concat(Arrays.stream(lines), Stream.of(
+                "parley.ai.openai.max-concurrent-calls=2",
+                "parley.ai.openai.max-queued-calls=1",
+                "parley.ai.openai.breaker.request-volume=4",
+                "parley.ai.openai.breaker.failure-ratio=1.0",
+                "parley.ai.openai.breaker.delay-ms=" + breakerDelayMs)).toArray(String[]::new);
     }
 
     /**

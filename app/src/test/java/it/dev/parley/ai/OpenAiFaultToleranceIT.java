@@ -2,27 +2,18 @@ package it.dev.parley.ai;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static it.dev.parley.ai.ProbeCalls.completion;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import it.dev.parley.ai.probe.ProbeResource;
 import it.dev.parley.support.Poll;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,13 +22,12 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MicroProfile Fault Tolerance around the OpenAI-compatible adapter, for real: a small WAR with the
@@ -61,68 +51,28 @@ class OpenAiFaultToleranceIT {
     private static final String KEY = "sk-it-0123456789abcdefSECRET";
     private static final long ATTEMPT_TIMEOUT_MS = 3_000;
     private static final long BREAKER_DELAY_MS = 2_000;
-    private static final WireMockServer PROVIDER = startProvider();
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @RegisterExtension
+    static final ProviderServer PROVIDER = new ProviderServer();
 
     @ArquillianResource
     URL base;
 
-    private static WireMockServer startProvider() {
-        WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().containerThreads(30));
-        server.start();
-        return server;
-    }
-
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return AiArchives.probeWar("parley-ai-probe.war",
+        return AiArchives.probeWar("parley-ai-probe.war", AiArchives.withSmallGuards(BREAKER_DELAY_MS,
                 "parley.ai.openai.base-url=http://localhost:" + PROVIDER.port(),
                 "parley.ai.openai.api-key=" + KEY,
                 "parley.ai.openai.model=gpt-it",
-                "parley.ai.attempt-timeout-ms=" + ATTEMPT_TIMEOUT_MS,
-                "parley.ai.openai.max-concurrent-calls=2",
-                "parley.ai.openai.max-queued-calls=1",
-                "parley.ai.openai.breaker.request-volume=4",
-                "parley.ai.openai.breaker.failure-ratio=1.0",
-                "parley.ai.openai.breaker.delay-ms=" + BREAKER_DELAY_MS);
-    }
-
-    @AfterAll
-    static void stopProvider() {
-        PROVIDER.stop();
-    }
-
-    @BeforeEach
-    void resetProvider() {
-        PROVIDER.resetAll();
+                "parley.ai.attempt-timeout-ms=" + ATTEMPT_TIMEOUT_MS));
     }
 
     private static void stub(ResponseDefinitionBuilder response) {
         PROVIDER.stubFor(post(urlEqualTo(PATH)).willReturn(response));
     }
 
-    private static ResponseDefinitionBuilder completion(String content) {
-        return okJson("{\"model\":\"gpt-it-2025\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-                + "\"content\":\"" + content + "\"}}]}");
-    }
-
-    /** Starts {@code n} attempts at once in the server and returns their outcomes. */
     private List<JsonObject> attempts(int n) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "probe/generate?n=" + n))
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            try (var reader = Json.createReader(new StringReader(response.body()))) {
-                return reader.readArray().getValuesAs(JsonObject.class);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ProbeCalls.attempts(base, n, 0);
     }
 
     private JsonObject attempt() {
@@ -177,14 +127,14 @@ class OpenAiFaultToleranceIT {
 
     @Test
     @Order(4)
-    void aReplySlowerThanTheAttemptTimeoutIsCutByTheFaultToleranceTimeout() {
+    void aReplySlowerThanTheAttemptTimeoutIsCutByTheAttemptTimeout() {
         stub(completion("too late").withFixedDelay(15_000));
         long started = System.nanoTime();
 
         JsonObject outcome = attempt();
 
         assertThat(outcome.getString("code")).as(outcome.toString()).isEqualTo("AI_PROVIDER_TIMEOUT");
-        assertThat(outcome.getString("message")).contains("fault-tolerance timeout");
+        assertThat(outcome.getString("message")).contains("did not answer within the attempt timeout (3000 ms)");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("well before the provider's reply")
                 .isLessThan(Duration.ofSeconds(12));
     }

@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 
@@ -38,7 +39,9 @@ import javax.naming.NamingException;
  * inside Liberty: {@code POST /probe/generate?n=3} starts {@code n} attempts at once, without waiting
  * in between, and answers one JSON outcome per attempt: {@code {"ok":true,"content","model"}} or
  * {@code {"ok":false,"code","message","retryAfterMs"}}, plus whether the application's naming context
- * was available where the caller's dependent stage ran ({@code "context"}).
+ * was available where the caller's dependent stage ran ({@code "context"}). With {@code streamed=k} the
+ * first {@code k} attempts are streamed (their outcomes add the pieces, {@code "deltas"}) and the others
+ * start only once each streamed attempt has sent its first piece (or ended).
  */
 @Path("generate")
 @ApplicationScoped
@@ -53,20 +56,37 @@ public class ProbeResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public void generate(@QueryParam("n") @DefaultValue("1") int n, @QueryParam("content") @DefaultValue(ProbeResource.CONTENT) String content,
-            @Suspended AsyncResponse response) {
+    public void generate(@QueryParam("n") @DefaultValue("1") int n, @QueryParam("streamed") @DefaultValue("0") int streamed,
+            @QueryParam("content") @DefaultValue(ProbeResource.CONTENT) String content, @Suspended AsyncResponse response) {
         ChatId chat = new ChatId(UUID.randomUUID());
         Message question = Message.userMessage(new MessageId(UUID.randomUUID()), chat, content, Optional.empty(), Instant.now());
         GenerationRequest request = new GenerationRequest(chat, CAPTAIN, List.of(question), question);
         List<CompletableFuture<JsonObject>> outcomes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            outcomes.add(generator.generate(request).handle(ProbeResource::outcome).toCompletableFuture());
+        List<CompletableFuture<Void>> firstPieces = new ArrayList<>();
+        for (int i = 0; i < Math.min(n, streamed); i++) {
+            List<String> deltas = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> firstPiece = new CompletableFuture<>();
+            firstPieces.add(firstPiece);
+            outcomes.add(generator.stream(request, text -> {
+                deltas.add(text);
+                firstPiece.complete(null);
+            }).whenComplete((reply, error) -> firstPiece.complete(null))
+                    .handle((reply, error) -> withDeltas(outcome(reply, error), deltas)).toCompletableFuture());
+        }
+        CompletableFuture<Void> streaming = CompletableFuture.allOf(firstPieces.toArray(CompletableFuture[]::new));
+        for (int i = outcomes.size(); i < n; i++) {
+            outcomes.add(streaming.thenCompose(started -> generator.generate(request)).handle(ProbeResource::outcome)
+                    .toCompletableFuture());
         }
         CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
             JsonArrayBuilder array = Json.createArrayBuilder();
             outcomes.forEach(outcome -> array.add(outcome.join()));
             response.resume(array.build().toString());
         });
+    }
+
+    private static JsonObject withDeltas(JsonObject outcome, List<String> deltas) {
+        return Json.createObjectBuilder(outcome).add("deltas", Json.createArrayBuilder(deltas)).build();
     }
 
     private static JsonObject outcome(GeneratedReply reply, Throwable error) {
