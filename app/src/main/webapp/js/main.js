@@ -7,9 +7,10 @@
 //   state.js     what the page knows (bounded): the thread, its own turns, other tabs' typing
 //   render.js    the DOM, drawn from the state
 //   load.js      fetching the balance, the chat list and what is new in the thread
-//   turn.js      sending, Retry, the client timeout
+//   turn.js      sending, Retry, the client timeout, the reply as it streams in
 //   chat.js      opening a chat and handling its events
 //   realtime.js  the event stream (Server-Sent Events, opened with a ticket)
+//   sse.js       reading a send's reply stream (Server-Sent Events over fetch)
 //   api.js, i18n.js, settings.js
 
 import { api } from './api.js';

@@ -6,6 +6,8 @@ import { settings } from './settings.js';
 import { newerThan, openTurns, state, unresolved } from './state.js';
 
 const COUNTDOWN_CODES = new Set(['CIRCUIT_OPEN', 'AI_RATE_LIMITED', 'USER_RATE_LIMITED']);
+/** The statuses a bubble is styled by (`msg--<status>`): the server's `failed`, and the page's own. */
+const MARKED = new Set(['failed', 'sending', 'streaming', 'retrying']);
 
 const $ = (id) => document.getElementById(id);
 export const el = {
@@ -78,7 +80,7 @@ export function renderChats() {
 
 function bubble({ id, role, content, status, errorCode, createdAt }) {
   const li = document.createElement('li');
-  li.className = `msg msg--${role}${status === 'failed' ? ' msg--failed' : ''}${status === 'sending' ? ' msg--sending' : ''}`;
+  li.className = `msg msg--${role}${MARKED.has(status) ? ` msg--${status}` : ''}`;
   li.dataset.role = role;
   li.dataset.status = status;
   if (id) li.dataset.id = id;
@@ -129,11 +131,21 @@ function item(key, message) {
   return { key, sig, build: () => bubble(message) };
 }
 
+/** The reply of a turn's try as it streams in, right under the turn's message (none before its first piece). */
+function streamedItems(turn) {
+  const reply = turn.reply;
+  if (!reply?.started) return [];
+  const message = reply.retrying ? { role: 'assistant', content: i18n.t('retrying'), status: 'retrying' }
+    : { role: 'assistant', content: reply.text, status: 'streaming' };
+  return [{ ...item(`reply:${turn.key}`, message), answers: turn.userMessageId }];
+}
+
 /**
  * The thread's bubbles. The page's own turns are found by their user message id; while a turn's id
  * is not known yet (in flight, or given up on without an answer) a user message newer than the turn
  * may be its own, so it waits, with the replies to it, until the turn learns its id: the turn's own
- * bubble stands for it meanwhile and nothing shows twice.
+ * bubble stands for it meanwhile and nothing shows twice. A reply still streaming gives way to the
+ * stored one as soon as the thread has it (the chat's events may bring it before the stream ends).
  */
 function threadItems() {
   const thread = state.thread;
@@ -141,16 +153,19 @@ function threadItems() {
   const mine = new Map(turns.filter((t) => t.userMessageId).map((t) => [t.userMessageId, t]));
   const waiting = turns.filter(unresolved);
   const held = new Set();
+  const answered = new Set();
   const items = [];
   thread?.entries.forEach((entry, i) => {
     const m = entry.message;
     const turn = mine.get(m.id);
+    if (m.replyTo) answered.add(m.replyTo);
     if (turn && m.status !== 'completed') {
       // the page knows more than the server told it: sending again, or failed with a reason
       const status = turn.inFlight ? 'sending' : (turn.status === 'failed' ? 'failed' : m.status);
-      items.push(item(`turn:${turn.key}`, { ...m, status, errorCode: turn.error?.code || m.errorCode }));
+      items.push(item(`turn:${turn.key}`, { ...m, status, errorCode: turn.error?.code || m.errorCode }),
+        ...streamedItems(turn));
     } else if (turn) {
-      items.push(item(`turn:${turn.key}`, m));
+      items.push(item(`turn:${turn.key}`, m), ...streamedItems(turn));
     } else if ((m.role === 'user' && waiting.some((t) => newerThan(t, thread, i))) || held.has(m.replyTo)) {
       held.add(m.id);
     } else {
@@ -160,10 +175,10 @@ function threadItems() {
   for (const turn of turns) {
     if (turn.status !== 'done' && !(turn.userMessageId && thread?.get(turn.userMessageId))) {
       items.push(item(`turn:${turn.key}`, { role: 'user', content: turn.content,
-        status: turn.inFlight ? 'sending' : 'failed', errorCode: turn.error?.code }));
+        status: turn.inFlight ? 'sending' : 'failed', errorCode: turn.error?.code }), ...streamedItems(turn));
     }
   }
-  return items;
+  return items.filter((i) => !answered.has(i.answers));
 }
 
 export function renderThread() {
@@ -172,6 +187,9 @@ export function renderThread() {
   const nearBottom = el.thread.scrollHeight - el.thread.scrollTop - el.thread.clientHeight < 80;
   const items = threadItems();
   patchList(el.thread, items);
+  // screen readers wait for a reply that is still being written, and announce it whole
+  if (openTurns().some((t) => t.reply?.started)) el.thread.setAttribute('aria-busy', 'true');
+  else el.thread.removeAttribute('aria-busy');
   el.empty.textContent = state.chatId ? i18n.t('noMessages') : i18n.t('pickChat');
   el.empty.hidden = state.chatId !== null && items.length > 0;
   if (nearBottom || items.length < 3) el.thread.scrollTop = el.thread.scrollHeight;
@@ -180,7 +198,7 @@ export function renderThread() {
 function typingVisible() {
   const now = Date.now();
   for (const [id, until] of state.remoteTyping) if (until < now) state.remoteTyping.delete(id);
-  return openTurns().some((t) => t.inFlight) || state.remoteTyping.size > 0;
+  return openTurns().some((t) => t.inFlight && !t.reply?.started) || state.remoteTyping.size > 0;
 }
 
 let typingExpiry = null;

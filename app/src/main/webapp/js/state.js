@@ -180,6 +180,7 @@ export function newTurn(chatId, content) {
     requestIds: [],
     error: null,
     previousError: null, // the error of the try before the current one (kept if a Retry meets an ended session)
+    reply: null, // the try's reply as it streams in (a StreamedReply), until the try's answer is in
     floor: thread?.loaded ? thread.count() : null,
     sentStamp: tick(),
   };
@@ -189,6 +190,41 @@ export function newTurn(chatId, content) {
     state.turns.splice(settled >= 0 ? settled : 0, 1);
   }
   return turn;
+}
+
+/**
+ * A reply as its stream writes it: the text of the latest attempt only. A `retrying` voids the failed
+ * attempt's text and the next attempt starts from nothing; a piece of an attempt older than the latest
+ * one heard of arrives late and is dropped. `started` once a piece arrived: from then on the reply's
+ * bubble stands for the typing indicator (saying "retrying…" while the text is void).
+ */
+export class StreamedReply {
+  attempt = 0;
+  text = '';
+  retrying = false;
+  started = false;
+
+  /** A `delta` event's data; false when it changes nothing. */
+  delta({ attempt, text }) {
+    if (!(attempt >= this.attempt) || typeof text !== 'string' || text === '') return false;
+    if (attempt > this.attempt) {
+      this.attempt = attempt;
+      this.text = '';
+    }
+    this.text += text;
+    this.retrying = false;
+    this.started = true;
+    return true;
+  }
+
+  /** A `retrying` event's data: that attempt failed; false when it changes nothing. */
+  retry({ attempt }) {
+    if (!(attempt >= this.attempt)) return false;
+    this.attempt = attempt + 1;
+    this.text = '';
+    this.retrying = true;
+    return true;
+  }
 }
 
 /** Starts a try of the turn: a fresh request id, the turn's last few kept. */

@@ -1,11 +1,12 @@
 // The page's own turns: sending a message, Retry (the same Idempotency-Key, a new X-Request-Id),
-// the client timeout, and what the response teaches the page (the ids of its messages, the balance).
+// the client timeout, the reply as it streams in, and what the answer teaches the page (the ids of
+// its messages, the balance).
 
 import { api } from './api.js';
 import { asApiError, endedSession, refreshChats, refreshMe, syncThread } from './load.js';
 import { el, render, renderBanner, renderThread, renderTyping } from './render.js';
 import { settings } from './settings.js';
-import { newTry, newTurn, recordMetric, state, turnOfRequest, unresolved } from './state.js';
+import { newTry, newTurn, recordMetric, state, StreamedReply, turnOfRequest, unresolved } from './state.js';
 
 const DRAFT_PREFIX = 'parley.draft.';
 
@@ -36,14 +37,43 @@ export function send(event) {
   runTurn(turn);
 }
 
-/** What the server's answer says about the turn's messages: they join the thread by id. */
+/** The turn's user message as the server stored it: it joins the thread, the turn knows it by id. */
+function stored(turn, userMessage) {
+  turn.userMessageId = userMessage.id;
+  if (state.thread?.chatId === turn.chatId) state.thread.apply(userMessage);
+}
+
+/** What the server's answer (the `completed` event's body) says about the turn's messages and the balance. */
 function learn(turn, data) {
-  turn.userMessageId = data.userMessage.id;
-  if (state.thread?.chatId === turn.chatId) {
-    state.thread.apply(data.userMessage);
-    state.thread.apply(data.assistantMessage);
-  }
+  stored(turn, data.userMessage);
+  if (state.thread?.chatId === turn.chatId) state.thread.apply(data.assistantMessage);
   if (state.me) state.me.tokenBalance = data.tokenBalance;
+}
+
+/**
+ * What the try's stream tells before its end: the user message is stored (`accepted`), the next piece
+ * of the reply (`delta`: the first one takes the typing indicator's place), an attempt failed and
+ * the server tries again (`retrying`: its text is void).
+ */
+function hear(turn, name, data) {
+  if (name === 'accepted') {
+    stored(turn, data);
+  } else if (name === 'delta') {
+    const first = !turn.reply.started;
+    if (!turn.reply.delta(data)) return;
+    if (first) clearIndicator(performance.now(), 'delta');
+  } else if (name === 'retrying') {
+    if (!turn.reply.retry(data)) return;
+  } else {
+    return;
+  }
+  renderThread();
+}
+
+/** The try's answer is in: the turn is no longer sending, and what the answer says replaces the streamed text. */
+function tryEnded(turn) {
+  turn.inFlight = false;
+  turn.reply = null;
 }
 
 /**
@@ -54,7 +84,7 @@ function learn(turn, data) {
  * meanwhile, the page no longer shows their chats and the answer is dropped.)
  */
 function sessionOver(turn) {
-  turn.inFlight = false;
+  tryEnded(turn);
   if (turn.requestIds.length > 1 || turn.userMessageId) {
     turn.status = 'failed';
     turn.error = turn.previousError || turn.error;
@@ -73,6 +103,7 @@ export async function runTurn(turn) {
   const requestId = newTry(turn);
   const clickedAt = performance.now();
   turn.inFlight = true;
+  turn.reply = new StreamedReply();
   turn.status = 'sending';
   turn.previousError = turn.error;
   turn.error = null;
@@ -84,8 +115,9 @@ export async function runTurn(turn) {
   try {
     const result = await api.send(turn.chatId, turn.content, {
       idempotencyKey: turn.key, requestId, forceError: takeForceError(), timeoutMs: settings.clientTimeoutMs,
+      onEvent: (name, data) => hear(turn, name, data),
     });
-    turn.inFlight = false;
+    tryEnded(turn);
     turn.status = 'done';
     learn(turn, result.data);
     clearIndicator(result.resolvedAt, 'success');
@@ -95,7 +127,7 @@ export async function runTurn(turn) {
       sessionOver(turn);
       return;
     }
-    turn.inFlight = false;
+    tryEnded(turn);
     turn.status = 'failed';
     turn.error = error;
     if (error.userMessageId) turn.userMessageId = error.userMessageId;
@@ -135,10 +167,14 @@ export async function ownTryEnded(requestId, errorCode) {
   }
 }
 
-/** Hides the indicator for a finished try and records how long after the response that took. */
+/**
+ * Hides the indicator when the try's answer (or the first piece of its reply) came, and records how
+ * long after it that took.
+ */
 function clearIndicator(resolvedAt, outcome) {
+  const shown = !el.typing.hidden;
   renderTyping();
-  if (!el.typing.hidden) return; // another tab's turn keeps it on, truthfully
+  if (!shown || !el.typing.hidden) return; // gone already, or another tab's turn keeps it on, truthfully
   const entry = { outcome, hiddenMs: round(performance.now() - resolvedAt) };
   recordMetric('indicatorClear', entry);
   requestAnimationFrame(() => { entry.paintedMs = round(performance.now() - resolvedAt); });

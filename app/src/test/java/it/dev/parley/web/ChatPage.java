@@ -265,10 +265,89 @@ final class ChatPage {
                 .filter(m -> m.contains("Uncaught") || m.contains("module script")).toList();
     }
 
-    /** Waits for the n-th (1-based) reply of the persona and returns it. */
+    /** Waits for the n-th (1-based) reply of the persona as stored (not while it streams) and returns it. */
     Bubble awaitReply(int n) {
-        until(n + " replies", () -> bubbles("assistant").size() >= n);
-        return bubbles("assistant").get(n - 1);
+        until(n + " replies", () -> stored(bubbles("assistant")).size() >= n);
+        return stored(bubbles("assistant")).get(n - 1);
+    }
+
+    private static List<Bubble> stored(List<Bubble> bubbles) {
+        return bubbles.stream().filter(b -> b.id() != null).toList();
+    }
+
+    /**
+     * One look at the thread's newest reply as the page drew it: whether the typing indicator showed,
+     * the bubble's status ({@code streaming}, {@code retrying}, {@code completed}; null while there is
+     * none) and its text (without the line under it).
+     */
+    record ReplyFrame(boolean typing, String status, String text) {
+    }
+
+    /**
+     * From now on, records every change of the newest reply's bubble and of the typing indicator, as
+     * the page draws them, and every error code the banner shows (a MutationObserver: nothing is
+     * missed between two polls).
+     */
+    void watchReplies() {
+        script("const banner = document.getElementById('banner');"
+                + "window.bannerCodes = [];"
+                + "new MutationObserver(() => {"
+                + "  if (!banner.hidden && banner.dataset.code !== window.bannerCodes[window.bannerCodes.length - 1])"
+                + "    window.bannerCodes.push(banner.dataset.code);"
+                + "}).observe(banner, {attributes: true, attributeFilter: ['hidden', 'data-code']});"
+                + "const typing = document.getElementById('typing');"
+                + "const look = () => {"
+                + "  const replies = document.querySelectorAll('#thread .msg[data-role=\"assistant\"]');"
+                + "  const last = replies[replies.length - 1];"
+                + "  const frame = {typing: !typing.hidden, status: last ? last.dataset.status : null,"
+                + "    text: last ? last.querySelector('.msg__bubble').textContent : null};"
+                + "  const previous = window.replyFrames[window.replyFrames.length - 1];"
+                + "  if (JSON.stringify(previous) !== JSON.stringify(frame)) window.replyFrames.push(frame);"
+                + "};"
+                + "window.replyFrames = [];"
+                + "look();"
+                + "const observer = new MutationObserver(look);"
+                + "observer.observe(document.getElementById('thread'), {childList: true, subtree: true, characterData: true});"
+                + "observer.observe(typing, {attributes: true, attributeFilter: ['hidden']});");
+    }
+
+    /** The error codes the banner showed since {@link #watchReplies}, in order. */
+    @SuppressWarnings("unchecked")
+    List<String> bannerCodes() {
+        return (List<String>) script("return window.bannerCodes;");
+    }
+
+    /**
+     * Makes the connection of the page's next send drop right after the reply's first piece: the page
+     * reads a stream that ends there, without its last event (the server's turn goes on).
+     */
+    void cutNextReplyStream() {
+        script("const send = window.fetch;"
+                + "let armed = true;"
+                + "window.fetch = async (input, init) => {"
+                + "  const response = await send(input, init);"
+                + "  if (!armed || init?.method !== 'POST' || !String(input).endsWith('/messages')) return response;"
+                + "  armed = false;"
+                + "  const reader = response.body.getReader();"
+                + "  const decoder = new TextDecoder();"
+                + "  let seen = '';"
+                + "  const body = new ReadableStream({ async pull(controller) {"
+                + "    const { done, value } = await reader.read();"
+                + "    if (done) { controller.close(); return; }"
+                + "    controller.enqueue(value);"
+                + "    seen += decoder.decode(value, { stream: true });"
+                + "    if (seen.includes('event: delta')) { reader.cancel(); controller.close(); }"
+                + "  } });"
+                + "  return new Response(body, { status: response.status, headers: response.headers });"
+                + "};");
+    }
+
+    /** What {@link #watchReplies} recorded, in order, each different from the one before. */
+    @SuppressWarnings("unchecked")
+    List<ReplyFrame> replyFrames() {
+        List<Map<String, Object>> raw = (List<Map<String, Object>>) script("return window.replyFrames;");
+        return raw.stream().map(m -> new ReplyFrame(Boolean.TRUE.equals(m.get("typing")), (String) m.get("status"),
+                (String) m.get("text"))).toList();
     }
 
     String balance() {
@@ -297,6 +376,11 @@ final class ChatPage {
 
     Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
+    }
+
+    /** Runs a script that answers by calling its last argument (a callback), and returns that answer. */
+    Object asyncScript(String js, Object... args) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(js, args);
     }
 
     WebElement find(By by) {

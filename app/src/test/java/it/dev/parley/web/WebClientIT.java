@@ -51,7 +51,8 @@ class WebClientIT {
             List<Double> hidden = CLEAR_TIMES.stream().map(m -> ((Number) m.get("hiddenMs")).doubleValue()).sorted().toList();
             List<Double> painted = CLEAR_TIMES.stream().filter(m -> m.get("paintedMs") != null)
                     .map(m -> ((Number) m.get("paintedMs")).doubleValue()).sorted().toList();
-            System.out.printf("TYPING INDICATOR cleared after the response (fetch resolved -> indicator hidden): n=%d,"
+            System.out.printf("TYPING INDICATOR cleared after the answer (the reply's first piece read, or the try"
+                    + " ended without one -> indicator hidden): n=%d,"
                     + " median %.1f ms, max %.1f ms; until the next frame: median %.1f ms, max %.1f ms%n",
                     hidden.size(), median(hidden), hidden.get(hidden.size() - 1), median(painted),
                     painted.isEmpty() ? Double.NaN : painted.get(painted.size() - 1));
@@ -108,6 +109,131 @@ class WebClientIT {
         page.until("the balance to drop by one", () -> page.balance().equals(Long.toString(before - 1)));
         page.until("the chat list to show the reply", () -> page.text("chat-list").contains("Captain Mira:"));
         page.screenshot("01-reply");
+    }
+
+    @Test
+    void theReplyFillsItsBubbleAsItStreamsInPlaceOfTheTypingIndicator() {
+        page.open(DEV);
+        String chat = page.newChat(Api.CAPTAIN_MIRA);
+        page.watchReplies();
+
+        page.send("Tell me about <b>the stars</b> tonight"); // quoted in the reply: markup must stay text
+
+        page.awaitReply(1);
+        page.awaitTyping(false);
+        String stored = storedReply(chat);
+        assertThat(stored).contains("<b>the stars</b>");
+        List<ChatPage.ReplyFrame> frames = page.replyFrames();
+        int first = firstFrame(frames, "streaming");
+        assertThat(frames.get(first - 1)).as("until the first piece, the typing indicator: %s", frames)
+                .isEqualTo(new ChatPage.ReplyFrame(true, null, null));
+        assertThat(frames.subList(first, frames.size())).as("the first piece takes the indicator's place: %s", frames)
+                .noneMatch(ChatPage.ReplyFrame::typing);
+        assertThat(streamedTexts(frames)).as("the bubble's texts as the reply streamed: %s", frames)
+                .allSatisfy(text -> assertThat(stored).startsWith(text))
+                .filteredOn(text -> text.length() < stored.length()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(frames).as("nothing was retried").noneMatch(f -> "retrying".equals(f.status()));
+        assertThat(frames.get(frames.size() - 1)).isEqualTo(new ChatPage.ReplyFrame(false, "completed", stored));
+        assertThat(page.script("return document.querySelectorAll('#thread b').length;")).isEqualTo(0L);
+        assertThat(page.find(org.openqa.selenium.By.id("thread")).getDomAttribute("aria-busy"))
+                .as("the finished reply is announced").isNull();
+        page.screenshot("01b-streamed");
+    }
+
+    @Test
+    void aRetryMidStreamVoidsThePartialTextAndTheNextAttemptStartsAfresh() {
+        page.open(DEV);
+        String chat = page.newChat(Api.PROFESSOR_LIN);
+        page.until("the balance to load", () -> page.balance().matches("\\d+"));
+        long before = Long.parseLong(page.balance());
+        page.watchReplies();
+        page.forceNext("stream_cut; after=3; count=1"); // attempt 1 breaks off after three pieces
+
+        page.send("How do rainbows form?");
+
+        page.awaitReply(1);
+        page.awaitTyping(false);
+        String stored = storedReply(chat);
+        List<ChatPage.ReplyFrame> frames = page.replyFrames();
+        int retrying = firstFrame(frames, "retrying");
+        assertThat(frames.get(retrying)).as("attempt 1's text gave way to a quiet retrying state: %s", frames)
+                .isEqualTo(new ChatPage.ReplyFrame(false, "retrying", "Retrying…"));
+        assertThat(streamedTexts(frames.subList(0, retrying))).as("attempt 1's partial text: %s", frames).isNotEmpty()
+                .allSatisfy(text -> assertThat(stored).startsWith(text).hasSizeGreaterThan(text.length()));
+        assertThat(streamedTexts(frames.subList(retrying, frames.size())))
+                .as("attempt 2's text, from nothing, never mixed with attempt 1's: %s", frames).isNotEmpty()
+                .allSatisfy(text -> assertThat(stored).startsWith(text));
+        assertThat(frames.get(frames.size() - 1)).isEqualTo(new ChatPage.ReplyFrame(false, "completed", stored));
+        assertThat(page.banner().isDisplayed()).isFalse();
+        Map<String, Object> ledger = Db.rows("select count(*) as charges, sum(l.delta) as delta from token_ledger l"
+                + " join messages m on m.id = l.message_id where m.chat_id = ?", chat).get(0);
+        assertThat(((Number) ledger.get("charges")).longValue()).as("one charge for the turn").isEqualTo(1);
+        long cost = -((Number) ledger.get("delta")).longValue();
+        page.until("the balance to drop by one reply's cost", () -> page.balance().equals(Long.toString(before - cost)));
+        page.screenshot("01c-retried-mid-stream");
+    }
+
+    @Test
+    void aStreamCutOffBeforeItsEndIsALostConnectionAndTheReplyStillArrives() {
+        page.open(DEV);
+        String chat = page.newChat(Api.CAPTAIN_MIRA);
+        page.awaitEventsOpen();
+        page.watchReplies();
+        page.cutNextReplyStream();
+
+        page.send("Can you hear me, captain?");
+
+        page.awaitReply(1); // through the chat's events: the server's turn went on
+        page.awaitNoBanner();
+        page.awaitTyping(false);
+        assertThat(page.bannerCodes()).as("the cut try failed as a lost connection, with Retry")
+                .containsExactly("NETWORK_ERROR");
+        String stored = storedReply(chat);
+        List<ChatPage.ReplyFrame> frames = page.replyFrames();
+        assertThat(frames.subList(firstFrame(frames, "streaming"), frames.size()))
+                .as("the partial text went with the connection: %s", frames)
+                .contains(new ChatPage.ReplyFrame(false, null, null));
+        assertThat(frames.get(frames.size() - 1)).isEqualTo(new ChatPage.ReplyFrame(false, "completed", stored));
+        assertThat(page.bubbles("user")).singleElement().satisfies(b -> assertThat(b.status()).isEqualTo("completed"));
+        assertThat(Db.scalar("select count(*) from token_ledger l join messages m on m.id = l.message_id"
+                + " where m.chat_id = ?", chat)).as("one charge").isEqualTo(1);
+    }
+
+    /** The reply stream's reader: events split anywhere, CRLF, LF or CR, comments, multi-line data. */
+    @Test
+    void theReplyStreamIsReadWhereverItsChunksBreak() {
+        page.openSignedOut("/?lang=en");
+        List<String> chunks = List.of("\n\r\n: keep-alive\r\nevent: accep", "ted\r", "\ndata: {\"id\":1}\r\n\r",
+                "\nevent: delta\ndata: first line\ndata:second line\n\nevent: ignored\n\n", "data: no name\r\rretry: 5\n",
+                "event: completed\ndata: {}\n", "\nevent: cut\ndata: never ended");
+
+        Object events = page.asyncScript("const [chunks, done] = arguments;"
+                + "import('/js/sse.js').then(({ sseParser }) => {"
+                + "  const seen = [];"
+                + "  const parser = sseParser((name, data) => seen.push([name, data]));"
+                + "  chunks.forEach((chunk) => parser.push(chunk));"
+                + "  parser.end();"
+                + "  done(seen);"
+                + "});", chunks);
+
+        assertThat(events).isEqualTo(List.of(List.of("accepted", "{\"id\":1}"),
+                List.of("delta", "first line\nsecond line"), List.of("message", "no name"), List.of("completed", "{}")));
+    }
+
+    private static String storedReply(String chat) {
+        return (String) Db.rows("select content from messages where chat_id = ? and role = 'ASSISTANT'", chat).get(0)
+                .get("content");
+    }
+
+    private static int firstFrame(List<ChatPage.ReplyFrame> frames, String status) {
+        int index = frames.stream().map(ChatPage.ReplyFrame::status).toList().indexOf(status);
+        assertThat(index).as("a %s frame among %s", status, frames).isPositive();
+        return index;
+    }
+
+    /** The texts the streaming bubble showed, in order. */
+    private static List<String> streamedTexts(List<ChatPage.ReplyFrame> frames) {
+        return frames.stream().filter(f -> "streaming".equals(f.status())).map(ChatPage.ReplyFrame::text).toList();
     }
 
     @Test
