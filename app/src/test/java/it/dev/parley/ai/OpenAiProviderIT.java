@@ -2,21 +2,26 @@ package it.dev.parley.ai;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import it.dev.parley.support.Api;
 import it.dev.parley.support.Db;
+import it.dev.parley.support.EventStream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.StringReader;
 import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -59,7 +64,8 @@ class OpenAiProviderIT {
                         "parley.ai.openai.base-url=http://localhost:" + PROVIDER.port(),
                         "parley.ai.openai.api-key=sk-it-provider-key-0123456789",
                         "parley.ai.openai.model=gpt-it",
-                        "parley.ai.attempt-timeout-ms=5000", "")),
+                        "parley.ai.attempt-timeout-ms=5000",
+                        "parley.ai.openai.stream-idle-timeout-ms=500", "")),
                         "META-INF/microprofile-config.properties");
     }
 
@@ -113,5 +119,58 @@ class OpenAiProviderIT {
         assertThat(reply.body()).doesNotContain("secret-internal-host-42");
         assertThat(Db.scalar("select count(*) from messages where chat_id = ? and role = 'USER' and status = 'FAILED'", chat))
                 .as("the user message stays, marked failed").isEqualTo(1);
+    }
+
+    private static String chunk(String content) {
+        return "data: {\"model\":\"gpt-it-2025\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content
+                + "\"},\"finish_reason\":null}]}\n\n";
+    }
+
+    @Test
+    void aStreamedSendWhoseProviderFallsSilentIsRetriedFromNothingAndTheClientHearsWhy() {
+        String done = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        // the first streamed attempt sends a piece, then nothing for 2 s (the idle timeout is 500 ms); the next is clean
+        PROVIDER.stubFor(post(urlEqualTo(PATH)).inScenario("stall").whenScenarioStateIs(STARTED)
+                .withHeader("Accept", matching("text/event-stream"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody(chunk("Lost ") + chunk("at sea") + done).withChunkedDribbleDelay(3, 6_000))
+                .willSetStateTo("stalled"));
+        PROVIDER.stubFor(post(urlEqualTo(PATH)).inScenario("stall").whenScenarioStateIs("stalled")
+                .withHeader("Accept", matching("text/event-stream"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody(chunk("Aye, ") + chunk("back on ") + chunk("course.") + done)));
+        Api api = new Api(base.toString());
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+
+        List<String> names = new ArrayList<>();
+        List<JsonObject> data = new ArrayList<>();
+        try (EventStream events = EventStream.post(api, "/api/chats/" + chat + "/messages",
+                "{\"content\":\"Where are we?\"}", "Idempotency-Key", "stalled-1")) {
+            assertThat(events.status()).isEqualTo(200);
+            while (names.isEmpty() || !List.of("completed", "failed").contains(names.get(names.size() - 1))) {
+                EventStream.Item item = events.next(Duration.ofSeconds(20));
+                names.add(item.name());
+                data.add(item.json());
+            }
+        }
+
+        int retrying = names.indexOf("retrying");
+        assertThat(retrying).as(names.toString()).isPositive();
+        assertThat(data.get(retrying).getString("errorCode")).isEqualTo("AI_PROVIDER_TIMEOUT");
+        assertThat(data.get(retrying).getInt("attempt")).isEqualTo(1);
+        assertThat(names.get(names.size() - 1)).isEqualTo("completed");
+        StringBuilder second = new StringBuilder();
+        for (int i = retrying + 1; i < names.size() - 1; i++) {
+            assertThat(names.get(i)).isEqualTo("delta");
+            assertThat(data.get(i).getInt("attempt")).isEqualTo(2);
+            second.append(data.get(i).getString("text"));
+        }
+        JsonObject completed = data.get(data.size() - 1);
+        assertThat(second.toString()).isEqualTo("Aye, back on course.");
+        assertThat(completed.getJsonObject("assistantMessage").getString("content")).isEqualTo("Aye, back on course.");
+        assertThat(completed.getJsonObject("retryMeta").getInt("attempts")).isEqualTo(2);
+        assertThat(Db.scalar("select count(*) from token_ledger l join messages m on m.id = l.message_id"
+                + " where m.chat_id = ?", chat)).as("one reply, one charge").isEqualTo(1);
+        PROVIDER.verify(2, postRequestedFor(urlEqualTo(PATH)).withRequestBody(matching(".*\"stream\":true.*")));
     }
 }
