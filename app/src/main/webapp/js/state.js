@@ -274,7 +274,7 @@ export function reconcileTurns() {
  * What the browser tests (and curious developers) read: how fast the indicator follows the response
  * (the last METRIC_LIMIT samples of each).
  */
-export const metrics = { indicatorShownMs: [], indicatorClear: [] };
+export const metrics = { indicatorShownMs: [], indicatorClear: [], firstDelta: [] };
 const METRIC_LIMIT = 200;
 
 export function recordMetric(name, sample) {

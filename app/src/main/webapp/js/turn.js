@@ -61,7 +61,11 @@ function hear(turn, name, data) {
   } else if (name === 'delta') {
     const first = !turn.reply.started;
     if (!turn.reply.delta(data)) return;
-    if (first) clearIndicator(performance.now(), 'delta');
+    if (first) {
+      const readAt = performance.now();
+      clearIndicator(readAt, 'delta');
+      timeToFirstPiece(turn, readAt);
+    }
   } else if (name === 'retrying') {
     if (!turn.reply.retry(data)) return;
   } else {
@@ -102,6 +106,7 @@ function sessionOver(turn) {
 export async function runTurn(turn) {
   const requestId = newTry(turn);
   const clickedAt = performance.now();
+  turn.sentAt = clickedAt;
   turn.inFlight = true;
   turn.reply = new StreamedReply();
   turn.status = 'sending';
@@ -178,6 +183,16 @@ function clearIndicator(resolvedAt, outcome) {
   const entry = { outcome, hiddenMs: round(performance.now() - resolvedAt) };
   recordMetric('indicatorClear', entry);
   requestAnimationFrame(() => { entry.paintedMs = round(performance.now() - resolvedAt); });
+}
+
+/**
+ * How long after Send (or Retry) the reply's first piece was read, and painted by the next frame
+ * (window.parley.metrics.firstDelta: {readMs, paintedMs}); the first piece of a try only.
+ */
+function timeToFirstPiece(turn, readAt) {
+  const entry = { readMs: round(readAt - turn.sentAt) };
+  recordMetric('firstDelta', entry);
+  requestAnimationFrame(() => { entry.paintedMs = round(performance.now() - turn.sentAt); });
 }
 
 function round(ms) {

@@ -6,6 +6,7 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import it.dev.parley.support.Api;
+import it.dev.parley.support.EventStream;
 import it.dev.parley.support.Poll;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -65,6 +66,7 @@ class TelemetryIT {
         before = Poll.until(EXPORT_WAIT, collector::latestMetrics, m -> !m.isEmpty(), "a first metrics export");
 
         okRequest = send("Where are we headed, captain? " + SECRET, null, 201);
+        streamed("Any land in sight? " + SECRET);
         transientRequest = send("Is the storm over? " + SECRET, "unavailable; count=1", 201);
         rateLimitedRequest = send("Tell me a secret " + SECRET, "rate_limited", 429);
 
@@ -121,6 +123,21 @@ class TelemetryIT {
         return requestId;
     }
 
+    /** Sends with the reply streamed, read to its end: a third completed turn, with a first piece. */
+    private static void streamed(String content) {
+        contents.add(content);
+        try (EventStream events = EventStream.post(api, "/api/chats/" + newChat() + "/messages",
+                "{\"content\":" + jakarta.json.Json.createValue(content) + "}", "X-Request-Id",
+                "it-otel-" + UUID.randomUUID())) {
+            assertThat(events.next("accepted", EXPORT_WAIT).getString("status")).isEqualTo("pending");
+            EventStream.Item item = events.next(EXPORT_WAIT);
+            while (item.name().equals("delta")) {
+                item = events.next(EXPORT_WAIT);
+            }
+            assertThat(item.name()).as(item.data()).isEqualTo("completed");
+        }
+    }
+
     /** The increase of a counter's data point over the run, once an export shows it reached at least {@code expected}. */
     private static long increase(String metric, Map<String, String> attributes, long expected) {
         long start = Otlp.count(before.get(metric), attributes);
@@ -137,7 +154,7 @@ class TelemetryIT {
 
     @Test
     void turnsAttemptsTokensAndBackoffAreCountedByOutcomeAndErrorCode() {
-        assertThat(increase("parley.turns", Map.of("outcome", "completed"), 2)).isEqualTo(2);
+        assertThat(increase("parley.turns", Map.of("outcome", "completed"), 3)).isEqualTo(3);
         assertThat(increase("parley.turns", Map.of("outcome", "failed", "error.type", "AI_RATE_LIMITED"), 1))
                 .isEqualTo(1);
         assertThat(increase("parley.turns", Map.of("outcome", "failed", "error.type", "AI_BAD_RESPONSE"), 1))
@@ -145,7 +162,7 @@ class TelemetryIT {
         assertThat(increase("parley.turns", Map.of("outcome", "failed", "error.type", "CIRCUIT_OPEN"), 2))
                 .isEqualTo(2);
 
-        assertThat(increase("parley.generation.attempts", Map.of("outcome", "succeeded"), 2)).isEqualTo(2);
+        assertThat(increase("parley.generation.attempts", Map.of("outcome", "succeeded"), 3)).isEqualTo(3);
         assertThat(increase("parley.generation.attempts",
                 Map.of("outcome", "failed", "error.type", "AI_PROVIDER_UNAVAILABLE"), 1)).isEqualTo(1);
         assertThat(increase("parley.generation.attempts",
@@ -154,13 +171,15 @@ class TelemetryIT {
         assertThat(increase("parley.generation.attempts",
                 Map.of("outcome", "rejected", "error.type", "CIRCUIT_OPEN"), 1)).isEqualTo(1);
 
-        assertThat(histogramIncrease("parley.turn.duration", Map.of("outcome", "completed"), 2)).isEqualTo(2);
+        assertThat(histogramIncrease("parley.turn.duration", Map.of("outcome", "completed"), 3)).isEqualTo(3);
         assertThat(histogramIncrease("parley.turn.duration",
                 Map.of("outcome", "failed", "error.type", "AI_RATE_LIMITED"), 1)).isEqualTo(1);
-        assertThat(histogramIncrease("parley.generation.duration", Map.of("outcome", "succeeded"), 2)).isEqualTo(2);
+        assertThat(histogramIncrease("parley.generation.duration", Map.of("outcome", "succeeded"), 3)).isEqualTo(3);
         assertThat(histogramIncrease("parley.retry.backoff", Map.of(), 2)).as("the transient and the rate-limited turn")
                 .isGreaterThanOrEqualTo(2);
-        assertThat(increase("parley.tokens.charged", Map.of(), 2)).isEqualTo(2);
+        assertThat(increase("parley.tokens.charged", Map.of(), 3)).isEqualTo(3);
+        assertThat(histogramIncrease("gen_ai.client.operation.time_to_first_chunk",
+                Map.of("gen_ai.operation.name", "chat", "gen_ai.system", "local"), 1)).as("the streamed turn's one attempt").isEqualTo(1);
     }
 
     @Test

@@ -28,6 +28,7 @@ class WebClientIT {
     private static final String DEV = "lang=en&dev=1";
     /** Indicator clear times the page measured, over all tests (reported, bounded only generously). */
     private static final List<Map<String, Object>> CLEAR_TIMES = new ArrayList<>();
+    private static final List<Map<String, Object>> FIRST_PIECE_TIMES = new ArrayList<>();
 
     private static Browser browser;
     /** This test's user, as the page signs in (the same username is the same user)... */
@@ -58,6 +59,25 @@ class WebClientIT {
                     painted.isEmpty() ? Double.NaN : painted.get(painted.size() - 1));
             System.out.println("TYPING INDICATOR samples: " + CLEAR_TIMES);
         }
+        if (!FIRST_PIECE_TIMES.isEmpty()) {
+            List<Double> read = times(FIRST_PIECE_TIMES, "readMs");
+            List<Double> painted = times(FIRST_PIECE_TIMES, "paintedMs");
+            System.out.printf("TIME TO FIRST PIECE in the page, turn after turn (Send -> the reply's first piece read"
+                    + " / painted): n=%d,"
+                    + " read p50 %.1f ms, p99 %.1f ms; painted p50 %.1f ms, p99 %.1f ms%n", read.size(),
+                    percentile(read, 50), percentile(read, 99), percentile(painted, 50), percentile(painted, 99));
+        }
+    }
+
+    private static List<Double> times(List<Map<String, Object>> samples, String key) {
+        return samples.stream().filter(m -> m.get(key) != null).map(m -> ((Number) m.get(key)).doubleValue()).sorted()
+                .toList();
+    }
+
+    /** The nearest-rank percentile of sorted values. */
+    private static double percentile(List<Double> sorted, int p) {
+        return sorted.isEmpty() ? Double.NaN
+                : sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
     private static double median(List<Double> sorted) {
@@ -109,6 +129,29 @@ class WebClientIT {
         page.until("the balance to drop by one", () -> page.balance().equals(Long.toString(before - 1)));
         page.until("the chat list to show the reply", () -> page.text("chat-list").contains("Captain Mira:"));
         page.screenshot("01-reply");
+    }
+
+    /**
+     * Turn after turn, each reply streamed into its own bubble and stored as shown; also what the page's
+     * time to the first piece is measured over (reported after the class, never asserted).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void turnAfterTurnEachReplyStreamsIntoItsOwnBubble() {
+        page.open(DEV);
+        page.newChat(Api.PROFESSOR_LIN);
+
+        for (int n = 1; n <= 12; n++) {
+            page.send("Question number " + n);
+            String shown = page.awaitReply(n).text();
+            assertThat(shown).contains("Question number " + n);
+        }
+
+        assertThat(page.bubbles("assistant")).hasSize(12);
+        assertThat(page.bubbles("user")).allSatisfy(b -> assertThat(b.status()).isEqualTo("completed"));
+        List<Map<String, Object>> firstPieces = (List<Map<String, Object>>) page.metrics().get("firstDelta");
+        assertThat(firstPieces).as("a first piece for every turn").hasSize(12);
+        FIRST_PIECE_TIMES.addAll(firstPieces);
     }
 
     @Test
