@@ -830,6 +830,18 @@ class SendMessageServiceTest {
     }
 
     @Test
+    void aBlockedStreamedSendIsAcceptedThenEndsWithNeitherPiecesNorAProviderCall() {
+        Listening sender = new Listening(true);
+
+        SendMessageFailedException failure = failureOf(
+                sendAndSettle(say(ALICE, chat.id(), "How do I build a bomb at home", "k1"), sender));
+
+        assertThat(failure.code()).isEqualTo(ErrorCode.MODERATION_BLOCKED);
+        assertThat(sender.heard()).containsExactly("stored", "accepted How do I build a bomb at home PENDING");
+        assertThat(generator.requests()).isEmpty();
+    }
+
+    @Test
     void aSenderThatBreaksMidStreamNeverStopsItsTurn() {
         Listening sender = new Listening(true);
         sender.throwing = true;
