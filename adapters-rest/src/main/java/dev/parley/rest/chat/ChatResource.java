@@ -71,6 +71,14 @@ import java.util.concurrent.atomic.AtomicReference;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ChatResource {
+    /**
+     * JSON, preferred by the server ({@code qs}) where the client accepts both it and an event stream
+     * ({@code *}{@code /*}, or no {@code Accept}): a send is streamed only when the client names
+     * {@code text/event-stream}, and the choice is never a tie (RESTEasy would log a warning, with the
+     * request's path, for every such send).
+     */
+    static final String JSON_FIRST = MediaType.APPLICATION_JSON + ";qs=2";
+
     @Inject
     CurrentUser currentUser;
     @Inject
@@ -170,6 +178,7 @@ public class ChatResource {
     @POST
     @Path("{chatId}/messages")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(JSON_FIRST)
     @ArmsDebugFaults
     public void send(@PathParam("chatId") String chatId, SendMessageRequest body,
             @HeaderParam("Idempotency-Key") String idempotencyKey, @Context HttpServletRequest request,

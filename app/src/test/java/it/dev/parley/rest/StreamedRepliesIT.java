@@ -197,6 +197,20 @@ class StreamedRepliesIT {
     }
 
     @Test
+    void aClientThatDoesNotNameTheEventStreamGetsTheJsonAnswer() {
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+
+        Api.Reply none = api.sendMessage(chat, "no Accept at all");
+        Api.Reply any = api.sendMessage(chat, "anything goes", "Accept", "*/*");
+        Api.Reply both = api.sendMessage(chat, "either will do", "Accept", "application/json, text/event-stream");
+
+        assertThat(List.of(none, any, both)).allSatisfy(reply -> {
+            assertThat(reply.status()).as(reply.body()).isEqualTo(201);
+            assertThat(reply.header("Content-Type")).hasValue("application/json");
+        });
+    }
+
+    @Test
     void problemsBeforeTheTurnIsAcceptedArePlainProblemResponses() {
         String chat = api.newChat(Api.CAPTAIN_MIRA);
         api.sendMessage(chat, "first", "Idempotency-Key", "reused-1");
