@@ -51,7 +51,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>The user message is stored (or the failed one claimed) before anything else can fail, in the
  *       transaction that asked the limits, which then count it ({@link UserQuotas.Permit#stored()}).</li>
  *   <li>Moderation (decided in the opening transaction), then generation under the chat's breaker and
- *       the retry policy ({@link GuardedExecutor}: waits never block a thread).</li>
+ *       the retry policy ({@link GuardedExecutor}: waits never block a thread); for a sender that streams
+ *       ({@link TurnObserver#streaming}) each attempt streams, its pieces and retries told as they come
+ *       ({@link StreamedAttempts}), and the reply stored is still the completed attempt's, whole.</li>
  *   <li>Success: reply, charge, ledger row and the turn's completion in one unit of work. Failure: the
  *       user message stays, marked failed with its code if this request still holds it; nothing is
  *       charged. A marking the database refuses is retried in the background ({@link FinalWrites}).</li>
