@@ -1,10 +1,10 @@
 package dev.parley.ai.local;
 
+import dev.parley.ai.provider.ScheduledWaits;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.generation.ReplyDeltas;
 import dev.parley.domain.generation.ReplyGenerator;
-import dev.parley.domain.resilience.Scheduler;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -70,11 +69,7 @@ public class LocalReplyGenerator implements ReplyGenerator {
 
     @Override
     public CompletionStage<GeneratedReply> stream(GenerationRequest request, ReplyDeltas deltas) {
-        Scheduler waits = (delay, task) -> {
-            ScheduledFuture<?> scheduled = scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> scheduled.cancel(false);
-        };
-        return new WordStream(waits, Duration.ofMillis(Math.max(0, latencyMs)), streamDelay())
+        return new WordStream(ScheduledWaits.on(scheduler), Duration.ofMillis(Math.max(0, latencyMs)), streamDelay())
                 .stream(() -> composer.compose(request), deltas);
     }
 }

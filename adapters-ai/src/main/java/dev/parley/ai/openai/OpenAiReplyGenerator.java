@@ -1,10 +1,10 @@
 package dev.parley.ai.openai;
 
+import dev.parley.ai.provider.ScheduledWaits;
 import dev.parley.domain.generation.GeneratedReply;
 import dev.parley.domain.generation.GenerationRequest;
 import dev.parley.domain.generation.ReplyDeltas;
 import dev.parley.domain.generation.ReplyGenerator;
-import dev.parley.domain.resilience.Scheduler;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -14,8 +14,6 @@ import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Inject;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The OpenAI-compatible provider ({@code parley.ai.provider=openai}): any endpoint that speaks
@@ -56,11 +54,7 @@ public class OpenAiReplyGenerator implements ReplyGenerator {
 
     @PostConstruct
     void init() {
-        Scheduler timer = (delay, task) -> {
-            ScheduledFuture<?> scheduled = scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> scheduled.cancel(false);
-        };
-        attempts = new ProviderAttempts(calls::call, stats, executor::newIncompleteFuture, timer,
+        attempts = new ProviderAttempts(calls::call, stats, executor::newIncompleteFuture, ScheduledWaits.on(scheduler),
                 configuration.attemptTimeout(), configuration.breakerDelay());
     }
 
