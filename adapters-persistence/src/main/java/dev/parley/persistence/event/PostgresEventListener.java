@@ -26,6 +26,8 @@ import org.postgresql.PGNotification;
  */
 public final class PostgresEventListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PostgresEventListener.class.getName());
+    /** The listener's {@code application_name}, for operators: set once the session is known to be direct. */
+    public static final String APPLICATION_NAME = "parley-events-listener";
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** How often an idle connection is checked with a query (a dead network shows only when one is sent). */
@@ -73,9 +75,8 @@ public final class PostgresEventListener implements AutoCloseable {
         properties.setProperty("loginTimeout", Long.toString(seconds));
         properties.setProperty("socketTimeout", "30");
         properties.setProperty("tcpKeepAlive", "true");
-        properties.setProperty("ApplicationName", "parley-events-listener");
         this.thread = threads.newThread(this::run);
-        thread.setName("parley-events-listener");
+        thread.setName(APPLICATION_NAME);
         thread.setDaemon(true);
     }
 
@@ -139,6 +140,9 @@ public final class PostgresEventListener implements AutoCloseable {
                 return Outcome.POOLER;
             }
             try (Statement statement = connection.createStatement()) {
+                // named only once it is known to be PostgreSQL's own session: a pooler would carry the
+                // name over to the server connection it lent for the check and leave it there
+                statement.execute("set application_name = '" + APPLICATION_NAME + "'");
                 statement.execute("LISTEN " + ChatEventsJpaAdapter.CHANNEL);
             }
             LOG.info("chat events: listening on a direct PostgreSQL connection");
