@@ -51,25 +51,43 @@ final class WordStream {
     }
 
     /**
-     * The pieces of {@code text}: each word with the whitespace that follows it (whitespace before the
-     * first word goes with it); together exactly the text. A text without whitespace is one piece.
+     * The pieces of {@code text}, together exactly the text: each word with the whitespace that follows
+     * it (whitespace before the first word goes with it). Scripts written without spaces (Han, kana) go
+     * a character at a time, as a model's tokens would, with the punctuation and whitespace that follow
+     * it; so {@code 船长：遵命} is {@code 船}, {@code 长：}, {@code 遵}, {@code 命}.
      */
     static List<String> pieces(String text) {
         List<String> pieces = new ArrayList<>();
         int start = 0;
         boolean word = false;
-        for (int i = 0; i < text.length(); i++) {
-            boolean blank = Character.isWhitespace(text.charAt(i));
-            if (!blank && word && Character.isWhitespace(text.charAt(i - 1))) {
+        int previous = -1;
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            int current = text.codePointAt(i);
+            boolean blank = Character.isWhitespace(current);
+            if (!blank && word && startsAPiece(previous, current)) {
                 pieces.add(text.substring(start, i));
                 start = i;
             }
             word |= !blank;
+            previous = current;
         }
         if (start < text.length()) {
             pieces.add(text.substring(start));
         }
         return pieces;
+    }
+
+    /** Whether the non-blank {@code current}, after {@code previous} and some word, starts a piece. */
+    private static boolean startsAPiece(int previous, int current) {
+        return Character.isWhitespace(previous)
+                || Character.isLetterOrDigit(current) && (unspaced(current) || unspaced(previous));
+    }
+
+    /** A character of a script written without spaces between words. */
+    private static boolean unspaced(int codePoint) {
+        Character.UnicodeScript script = Character.UnicodeScript.of(codePoint);
+        return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
+                || script == Character.UnicodeScript.KATAKANA;
     }
 
     /** Streams the reply {@code compose} writes (called once, after the latency) to {@code deltas}. */

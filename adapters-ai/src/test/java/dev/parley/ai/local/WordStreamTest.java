@@ -31,8 +31,20 @@ class WordStreamTest {
         assertThat(WordStream.pieces("Aye,  crewmate!\nSteady as she goes.")).containsExactly("Aye,  ", "crewmate!\n",
                 "Steady ", "as ", "she ", "goes.");
         assertThat(WordStream.pieces("  leading and trailing  ")).containsExactly("  leading ", "and ", "trailing  ");
-        assertThat(WordStream.pieces("船长：遵命，船员！")).containsExactly("船长：遵命，船员！");
         assertThat(WordStream.pieces("")).isEmpty();
+        assertThat(WordStream.pieces("   ")).containsExactly("   ");
+    }
+
+    @Test
+    void unspacedScriptsGoACharacterAtATimeWithThePunctuationThatFollows() {
+        assertThat(WordStream.pieces("船长：遵命，船员！")).containsExactly("船", "长：", "遵", "命，", "船", "员！");
+        assertThat(WordStream.pieces("好问题。 GPT是AI")).containsExactly("好", "问", "题。 ", "GPT", "是", "AI");
+        assertThat(WordStream.pieces("カタカナ")).containsExactly("カ", "タ", "カ", "ナ");
+        assertThat(WordStream.pieces("𠀀𠀁 ok")).as("characters outside the BMP stay whole").containsExactly("𠀀",
+                "𠀁 ", "ok");
+        for (String text : new String[] {"船长：遵命，船员！", "  a 好 b\n", "𠀀x"}) {
+            assertThat(String.join("", WordStream.pieces(text))).isEqualTo(text);
+        }
     }
 
     @Test
