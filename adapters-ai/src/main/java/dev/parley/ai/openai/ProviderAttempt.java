@@ -23,7 +23,11 @@ import java.util.function.Consumer;
  * counts) until the reply of a whole attempt, or the first piece of a streamed one; then the attempt
  * fails with {@code AI_PROVIDER_TIMEOUT} and its exchange is dropped. A streamed attempt's first piece
  * stops it: from then on the client's idle timeout bounds each silence
- * ({@link ChatCompletionsClient#stream}) and the turn's deadline the whole.</li>
+ * ({@link ChatCompletionsClient#stream}).</li>
+ * <li><b>The turn's deadline</b> ({@link GenerationRequest#timeLeft}) bounds the whole attempt, whole or
+ * streamed, however lively the provider still is: past it the caller has cut the attempt off and waits no
+ * more, so the attempt fails with {@code AI_PROVIDER_TIMEOUT}, its exchange is dropped and its call slot
+ * given back.</li>
  * <li>An attempt whose time runs out while it still waits for a slot is told to {@code timedOutWaiting}
  * at once; when it reaches its slot later it fails there and then, without an exchange.</li>
  * <li><b>Deltas</b> reach the caller only until the attempt has ended: a piece and the end are ordered
@@ -40,6 +44,7 @@ final class ProviderAttempt {
     private final Consumer<ParleyException> timedOutWaiting;
     private final CompletableFuture<GeneratedReply> outcome = new CompletableFuture<>();
     private Scheduler.Cancellable deadline;
+    private Scheduler.Cancellable turnDeadline;
     private boolean running;
     private boolean firstPiece;
     private boolean ended;
@@ -54,16 +59,19 @@ final class ProviderAttempt {
     }
 
     /**
-     * An attempt asked for now, its timeout started on {@code timer}: streamed to {@code deltas}, or whole
-     * when they are {@code null}. {@code trace} is the attempt's OpenTelemetry context (the exchange runs
-     * on another thread).
+     * An attempt asked for now, its timeout (and the turn's deadline, if the request has one) started on
+     * {@code timer}: streamed to {@code deltas}, or whole when they are {@code null}. {@code trace} is the
+     * attempt's OpenTelemetry context (the exchange runs on another thread).
      */
     static ProviderAttempt start(GenerationRequest request, ReplyDeltas deltas, Context trace, Duration timeout,
             Scheduler timer, Consumer<ParleyException> timedOutWaiting) {
         ProviderAttempt attempt = new ProviderAttempt(request, deltas, trace, timeout, timedOutWaiting);
-        Scheduler.Cancellable deadline = timer.schedule(timeout, attempt::expire);
+        Scheduler.Cancellable deadline = timer.schedule(timeout, () -> attempt.timeUp(false));
+        Scheduler.Cancellable turnDeadline = request.timeLeft()
+                .map(left -> timer.schedule(left, () -> attempt.timeUp(true))).orElse(null);
         synchronized (attempt) {
             attempt.deadline = deadline;
+            attempt.turnDeadline = turnDeadline;
         }
         return attempt;
     }
@@ -89,17 +97,13 @@ final class ProviderAttempt {
 
     /** Ends the attempt with {@code reply} or {@code error}, unless it has ended already. */
     void end(GeneratedReply reply, Throwable error) {
-        Scheduler.Cancellable pending;
         synchronized (this) {
             if (ended) {
                 return;
             }
             ended = true;
-            pending = deadline;
         }
-        if (pending != null) {
-            pending.cancel();
-        }
+        stopTimers();
         if (error == null) {
             outcome.complete(reply);
         } else {
@@ -124,21 +128,47 @@ final class ProviderAttempt {
         }
     }
 
-    private void expire() {
+    /**
+     * A timer ran out: the attempt timeout ({@code turn} false; void once the first piece has come) or
+     * the turn's deadline. Ends the attempt with {@code AI_PROVIDER_TIMEOUT} unless it has ended.
+     */
+    private void timeUp(boolean turn) {
         boolean waiting;
+        boolean streaming;
         synchronized (this) {
-            if (ended || firstPiece) {
+            if (ended || !turn && firstPiece) {
                 return;
             }
             ended = true;
             waiting = !running;
+            streaming = firstPiece;
         }
-        ParleyException timedOut = new ParleyException(ErrorCode.AI_PROVIDER_TIMEOUT, "the AI provider "
-                + (deltas == null ? "did not answer" : "sent no piece") + " within the attempt timeout ("
-                + timeout.toMillis() + " ms" + (waiting ? ", all of it waiting for a free call slot" : "") + ")");
+        stopTimers();
+        String why = turn
+                ? "the attempt was cut off at the turn's deadline (" + request.timeLeft().orElseThrow().toMillis()
+                        + " ms after it started" + (streaming ? ", the provider still streaming" : "")
+                : "the AI provider " + (deltas == null ? "did not answer" : "sent no piece")
+                        + " within the attempt timeout (" + timeout.toMillis() + " ms";
+        ParleyException timedOut = new ParleyException(ErrorCode.AI_PROVIDER_TIMEOUT,
+                why + (waiting ? ", all of it waiting for a free call slot" : "") + ")");
         outcome.completeExceptionally(timedOut);
         if (waiting) {
             timedOutWaiting.accept(timedOut);
+        }
+    }
+
+    private void stopTimers() {
+        Scheduler.Cancellable attemptTimer;
+        Scheduler.Cancellable turnTimer;
+        synchronized (this) {
+            attemptTimer = deadline;
+            turnTimer = turnDeadline;
+        }
+        if (attemptTimer != null) {
+            attemptTimer.cancel();
+        }
+        if (turnTimer != null) {
+            turnTimer.cancel();
         }
     }
 }

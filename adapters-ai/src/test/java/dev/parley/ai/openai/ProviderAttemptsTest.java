@@ -188,6 +188,61 @@ class ProviderAttemptsTest {
     }
 
     @Test
+    void aStreamStillWritingAtTheTurnsDeadlineIsCutOffThereDroppedAndGivesBackItsSlot() throws Exception {
+        try (ScriptedStreamProvider lively = new ScriptedStreamProvider()) {
+            ChatCompletionsClient client = client(lively.baseUrl());
+            CompletionStage<GeneratedReply> attempt = attempts(a -> a.run(client, Duration.ofSeconds(30)))
+                    .attempt(question.within(Duration.ofSeconds(7)), deltas::add);
+            assertThat(lively.awaitAnswering(10, TimeUnit.SECONDS)).isTrue();
+            for (int second = 0; second < 6; second++) { // a piece a second: never idle, past the attempt timeout
+                lively.send(chunk("more "));
+                int expected = second + 1;
+                await(() -> deltas.size() == expected, "piece " + expected);
+                timer.advance(Duration.ofSeconds(1));
+            }
+            assertThat(attempt.toCompletableFuture()).as("alive, within the turn's time").isNotDone();
+
+            timer.advance(Duration.ofSeconds(1));
+
+            ParleyException cut = Stages.failure(attempt);
+            assertThat(cut.code()).isEqualTo(ErrorCode.AI_PROVIDER_TIMEOUT);
+            assertThat(cut.getMessage()).isEqualTo(
+                    "the attempt was cut off at the turn's deadline (7000 ms after it started, the provider still streaming)");
+            assertThat(lively.awaitClosedByClient(10, TimeUnit.SECONDS)).as("the exchange is dropped").isTrue();
+            assertThat(deltas).hasSize(6);
+            assertThat(stats.snapshot().inFlight()).as("the call slot is given back").isZero();
+            assertThat(stats.snapshot().failed()).isEqualTo(1);
+            assertThat(timer.pendingTasks()).isZero();
+        }
+    }
+
+    @Test
+    void aWholeAttemptEndsAtTheTurnsDeadlineWhenThatComesBeforeItsOwnTimeout() throws Exception {
+        provider.stubFor(post(urlEqualTo(PATH)).willReturn(okJson("{}").withFixedDelay(10_000)));
+        CompletionStage<GeneratedReply> attempt = attempts(provider.baseUrl())
+                .attempt(question.within(Duration.ofMillis(1500)), null);
+
+        timer.advance(Duration.ofMillis(1500));
+
+        ParleyException cut = Stages.failure(attempt);
+        assertThat(cut.code()).isEqualTo(ErrorCode.AI_PROVIDER_TIMEOUT);
+        assertThat(cut.getMessage()).isEqualTo("the attempt was cut off at the turn's deadline (1500 ms after it started)");
+        assertThat(timer.pendingTasks()).as("the attempt timeout is stopped too").isZero();
+    }
+
+    @Test
+    void aStreamThatEndsWithinTheTurnsTimeLeavesNoTimerBehind() throws Exception {
+        provider.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(chunk("In ") + chunk("time.") + DONE)));
+
+        GeneratedReply reply = reply(attempts(provider.baseUrl()).attempt(question.within(Duration.ofSeconds(20)),
+                deltas::add));
+
+        assertThat(reply.content()).isEqualTo("In time.");
+        assertThat(timer.pendingTasks()).isZero();
+    }
+
+    @Test
     void anAttemptWhoseTimeRunsOutWhileItWaitsForASlotIsAnsweredAtOnceAndNeverReachesTheProvider() throws Exception {
         ChatCompletionsClient client = client(provider.baseUrl());
         CompletableFuture<Void> slot = new CompletableFuture<>();

@@ -15,10 +15,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import it.dev.parley.support.Api;
 import it.dev.parley.support.Db;
 import it.dev.parley.support.EventStream;
+import it.dev.parley.support.Poll;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.StringReader;
+import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +67,7 @@ class OpenAiProviderIT {
                         "parley.ai.openai.api-key=sk-it-provider-key-0123456789",
                         "parley.ai.openai.model=gpt-it",
                         "parley.ai.attempt-timeout-ms=5000",
-                        "parley.ai.openai.stream-idle-timeout-ms=500", "")),
+                        "parley.ai.openai.stream-idle-timeout-ms=1000", "")),
                         "META-INF/microprofile-config.properties");
     }
 
@@ -129,11 +131,13 @@ class OpenAiProviderIT {
     @Test
     void aStreamedSendWhoseProviderFallsSilentIsRetriedFromNothingAndTheClientHearsWhy() {
         String done = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-        // the first streamed attempt sends a piece, then nothing for 2 s (the idle timeout is 500 ms); the next is clean
+        // the first streamed attempt's body comes in two halves 2 s apart (WireMock waits before each): the
+        // first piece, then nothing for longer than the idle timeout (1 s); the next attempt is clean, well
+        // within the IT server's 5 s deadline
         PROVIDER.stubFor(post(urlEqualTo(PATH)).inScenario("stall").whenScenarioStateIs(STARTED)
                 .withHeader("Accept", matching("text/event-stream"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
-                        .withBody(chunk("Lost ") + chunk("at sea") + done).withChunkedDribbleDelay(3, 6_000))
+                        .withBody(chunk("Lost ") + chunk("at sea") + done).withChunkedDribbleDelay(2, 4_000))
                 .willSetStateTo("stalled"));
         PROVIDER.stubFor(post(urlEqualTo(PATH)).inScenario("stall").whenScenarioStateIs("stalled")
                 .withHeader("Accept", matching("text/event-stream"))
@@ -172,5 +176,52 @@ class OpenAiProviderIT {
         assertThat(Db.scalar("select count(*) from token_ledger l join messages m on m.id = l.message_id"
                 + " where m.chat_id = ?", chat)).as("one reply, one charge").isEqualTo(1);
         PROVIDER.verify(2, postRequestedFor(urlEqualTo(PATH)).withRequestBody(matching(".*\"stream\":true.*")));
+    }
+    @Test
+    void aStreamStillWritingAtTheTurnsDeadlineIsCutOffThereAndGivesBackItsCallSlot() {
+        // 50 pieces over 20 s: never silent for the idle timeout (0.4 s apart), four times the IT server's
+        // 5 s deadline
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            body.append(chunk("on "));
+        }
+        body.append("data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        PROVIDER.stubFor(post(urlEqualTo(PATH)).withHeader("Accept", matching("text/event-stream"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream")
+                        .withBody(body.toString()).withChunkedDribbleDelay(50, 20_000)));
+        Api api = new Api(base.toString());
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+
+        String last;
+        JsonObject end;
+        try (EventStream events = EventStream.post(api, "/api/chats/" + chat + "/messages",
+                "{\"content\":\"Keep talking\"}", "Idempotency-Key", "lively-1")) {
+            assertThat(events.status()).isEqualTo(200);
+            EventStream.Item item;
+            do {
+                item = events.next(Duration.ofSeconds(30));
+            } while (!List.of("completed", "failed").contains(item.name()));
+            last = item.name();
+            end = item.json();
+        }
+
+        assertThat(last).as("the turn ends at its deadline, not with the provider's stream").isEqualTo("failed");
+        assertThat(end.getString("code")).isEqualTo("AI_PROVIDER_TIMEOUT");
+        // the provider would stream for 15 s more: the call is dropped at the deadline, not at its end
+        Poll.until(Duration.ofSeconds(4), this::openAiCallsInFlight, inFlight -> inFlight == 0,
+                "the provider call given back");
+        assertThat(Db.scalar("select count(*) from token_ledger l join messages m on m.id = l.message_id"
+                + " where m.chat_id = ?", chat)).as("nothing charged").isZero();
+    }
+
+    /** {@code callsInFlight} of the readiness check of this deployment's provider (the only openai one). */
+    private long openAiCallsInFlight() {
+        Api server = new Api(URI.create(base.toString()).resolve("/").toString());
+        Api.Reply ready = server.send(server.plainRequest("/health/ready").GET());
+        return ready.json().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> c.getString("name").equals("ai-provider")
+                        && c.getJsonObject("data").getString("provider").equals("openai"))
+                .mapToLong(c -> c.getJsonObject("data").getJsonNumber("callsInFlight").longValue())
+                .sum();
     }
 }

@@ -365,8 +365,11 @@ public final class SendMessageService implements SendMessageUseCase {
                     ? new StreamedAttempts(observer, ports.telemetry(), command.requestId(), chat.id(), clock)
                     : null;
             return guarded.execute(chat.id(),
-                            attempt -> streamed == null ? ports.generator().generate(request)
-                                    : ports.generator().stream(request, streamed.open(attempt.attempt())),
+                            attempt -> {
+                                GenerationRequest timed = request.within(attempt.remaining());
+                                return streamed == null ? ports.generator().generate(timed)
+                                        : ports.generator().stream(timed, streamed.open(attempt.attempt()));
+                            },
                             report -> {
                                 ports.telemetry().attempt(command.requestId(), report);
                                 if (streamed != null) {

@@ -132,6 +132,10 @@ class SendMessageServiceTest {
         assertThat(turn.retryMeta().attempts()).isEqualTo(3);
         assertThat(turn.retryMeta().backoffMs()).containsExactly(1000L, 2000L);
         assertThat(generator.requests()).extracting(r -> r.userMessage().id()).containsOnly(turn.userMessage().id());
+        Duration deadline = RetryPolicy.defaults().deadline();
+        assertThat(generator.requests()).as("each attempt is told the time its turn has left")
+                .extracting(r -> r.timeLeft().orElseThrow())
+                .containsExactly(deadline, deadline.minusMillis(1000), deadline.minusMillis(3000));
         assertThat(wallet.charges()).isEqualTo(1);
         assertThat(telemetry.events()).startsWith("started req-flaky", "attempt req-flaky #1 FAILED AI_PROVIDER_UNAVAILABLE",
                 "attempt req-flaky #2 FAILED AI_PROVIDER_UNAVAILABLE", "attempt req-flaky #3 SUCCEEDED");
