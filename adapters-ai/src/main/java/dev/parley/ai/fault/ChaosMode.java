@@ -10,7 +10,9 @@ import java.util.random.RandomGenerator;
 /**
  * Random faults for soak runs: each attempt fails with a kind's probability
  * ({@code parley.debug.chaos.<kind>-rate}, 0 to 1; the rates add up to at most 1), drawn from the
- * injected random generator (seed it in tests). With every rate 0 it never injects anything.
+ * injected random generator (seed it in tests). With every rate 0 it never injects anything. A drawn
+ * {@code stream_cut} cuts a streamed attempt after {@linkplain #piecesBeforeCut 1 to 8 pieces}, drawn
+ * too (a whole attempt fails at once, as the header's does).
  *
  * <p>Thread-safe when the generator is (e.g. {@code ThreadLocalRandom.current()}).
  */
@@ -57,6 +59,14 @@ public final class ChaosMode {
     /** The rates in force (only those above zero). */
     public Map<FaultKind, Double> rates() {
         return rates;
+    }
+
+    /** The most pieces a chaos {@code stream_cut} lets through. */
+    static final int MAX_PIECES_BEFORE_CUT = 8;
+
+    /** Draws how many pieces a chaos {@code stream_cut} lets through: 1 to {@value #MAX_PIECES_BEFORE_CUT}. */
+    public int piecesBeforeCut() {
+        return 1 + random.nextInt(MAX_PIECES_BEFORE_CUT);
     }
 
     /** Draws for one attempt: the kind to inject, or empty. */

@@ -67,7 +67,8 @@ final class FaultInjectingReplyGenerator implements ReplyGenerator {
             return Optional.of(new Fault(injection.kind(), "header", injection.attempt(),
                     injection.directive().piecesBeforeCut()));
         }
-        return chaos.draw().map(kind -> new Fault(kind, "chaos", 0, 1));
+        return chaos.draw().map(kind -> new Fault(kind, "chaos", 0,
+                kind == FaultKind.STREAM_CUT ? chaos.piecesBeforeCut() : 1));
     }
 
     /** Reports the fault as injected and returns the failure it fails the attempt with. */

@@ -62,6 +62,10 @@ public class FaultInjection {
     double badResponseRate;
 
     @Inject
+    @ConfigProperty(name = "parley.debug.chaos.stream-cut-rate", defaultValue = "0")
+    double streamCutRate;
+
+    @Inject
     TelemetryEvents telemetry;
 
     private boolean enabled;
@@ -87,6 +91,7 @@ public class FaultInjection {
         rates.put(FaultKind.UNAVAILABLE, unavailableRate);
         rates.put(FaultKind.RATE_LIMITED, rateLimitedRate);
         rates.put(FaultKind.BAD_RESPONSE, badResponseRate);
+        rates.put(FaultKind.STREAM_CUT, streamCutRate);
         RandomGenerator random = ThreadLocalRandom.current();
         chaos = new ChaosMode(rates, random);
         if (enabled) {

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -259,6 +261,28 @@ class FaultInjectionTest {
         assertThat(streamedAttempts(faults.decorate(provider), request(), 3)).containsOnly("AI_PROVIDER_TIMEOUT").hasSize(3);
         assertThat(provider.calls).hasValue(0);
         assertThat(deltas).isEmpty();
+    }
+
+    @Test
+    void chaosStreamCutsPassOneToEightPiecesOfAStreamAndFailAWholeAttemptAtOnce() {
+        provider.pieces = List.of("1 ", "2 ", "3 ", "4 ", "5 ", "6 ", "7 ", "8 ", "9 ", "10");
+        FaultInjection faults = new FaultInjection(true,
+                new ChaosMode(Map.of(FaultKind.STREAM_CUT, 1.0), new SplittableRandom(11)), telemetry);
+        ReplyGenerator decorated = faults.decorate(provider);
+
+        Set<Integer> passed = new TreeSet<>();
+        for (int i = 0; i < 200; i++) {
+            deltas.clear();
+            assertThat(failure(decorated.stream(request(), deltas::add)).code())
+                    .isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
+            passed.add(deltas.size());
+        }
+        assertThat(passed).as("pieces let through before the cut").containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+        assertThat(telemetry.named("debug_fault_injected")).hasSize(200).allSatisfy(event -> {
+            assertThat(event.field("kind")).contains("stream_cut");
+            assertThat(event.field("source")).contains("chaos");
+        });
+        assertThat(failure(decorated.generate(request())).code()).isEqualTo(ErrorCode.AI_PROVIDER_UNAVAILABLE);
     }
 
     @Test
