@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,11 +22,24 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code /openapi}, and fails the test with the offending requests. Registered for every test class
  * through JUnit's extension auto-detection ({@code junit-platform.properties}); a test that made no
  * request costs nothing.
+ *
+ * <p>The document is fetched once, before the first integration-test class's own set-up (auto-detected
+ * extensions come before a class's {@code @ExtendWith}): while an Arquillian class has deployed a copy of
+ * the WAR beside the application, Liberty serves the two documents merged, and its merge fails on
+ * {@code additionalProperties: false} ("Schema has a boolean value", a 500), so a run of one such class
+ * alone could not read the contract.
  */
-public final class ContractCheck implements AfterEachCallback, AfterAllCallback {
+public final class ContractCheck implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     private static ApiContract served;
     /** Checked so far in this JVM, by response status (and "event" for events): reported after each class. */
     private static final java.util.Map<String, Integer> CHECKED = new java.util.TreeMap<>();
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (System.getProperty("parley.it.base-url") != null) { // an integration test: the IT server is up
+            served();
+        }
+    }
 
     @Override
     public void afterEach(ExtensionContext context) {
