@@ -17,6 +17,9 @@ import java.util.random.RandomGenerator;
  * <p>Thread-safe when the generator is (e.g. {@code ThreadLocalRandom.current()}).
  */
 public final class ChaosMode {
+    /** The most pieces a chaos {@code stream_cut} lets through. */
+    static final int MAX_PIECES_BEFORE_CUT = 8;
+
     private final Map<FaultKind, Double> rates;
     private final RandomGenerator random;
 
@@ -60,9 +63,6 @@ public final class ChaosMode {
     public Map<FaultKind, Double> rates() {
         return rates;
     }
-
-    /** The most pieces a chaos {@code stream_cut} lets through. */
-    static final int MAX_PIECES_BEFORE_CUT = 8;
 
     /** Draws how many pieces a chaos {@code stream_cut} lets through: 1 to {@value #MAX_PIECES_BEFORE_CUT}. */
     public int piecesBeforeCut() {
