@@ -109,6 +109,24 @@ class StreamedRepliesIT {
     }
 
     @Test
+    void aChineseReplyStreamsACharacterAtATime() {
+        String chat = api.newChat(Api.CAPTAIN_MIRA);
+
+        Heard heard;
+        try (EventStream events = stream(chat, "风暴要来了吗？", "Accept-Language", "zh")) {
+            heard = readToTheEnd(events);
+        }
+
+        assertThat(heard.names().get(heard.names().size() - 1)).isEqualTo("completed");
+        String reply = heard.last().getJsonObject("assistantMessage").getString("content");
+        assertThat(reply).containsPattern("\\p{IsHan}");
+        assertThat(heard.text(1)).as("the pieces make the stored reply").isEqualTo(reply);
+        assertThat(heard.count("delta")).as("no spaces, yet not one piece: a character at a time")
+                .isGreaterThan(reply.codePoints().filter(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN)
+                        .count() / 2);
+    }
+
+    @Test
     void aStreamCutAfterThreePiecesIsRetriedFromNothingAndChargedOnce() {
         String chat = api.newChat(Api.PROFESSOR_LIN);
         long before = Db.balance(api.userId());
